@@ -1,0 +1,543 @@
+"""The claim syntax as a Python-Markdown extension.
+
+    [^id]           a claim marker at this point
+    [text][^id]     `text` becomes the highlighted claim, its trigger's label
+
+Both refer to an entry of the page's front-matter `claims:`. Each reference becomes a
+disclosure: a ``<button type="button" popovertarget>`` followed by its popover panel, both
+in a ``<span class="claim">``. The page ends with the endnotes, one ``<li id="claim-ID">``
+per claim.
+
+Priorities, beside the built-in ones (higher runs first):
+
+    preprocessors    claims-scan        40  records the line of each reference and footnote
+                                            definition before any other step joins lines
+                     normalize_whitespace 30 (built in)
+    inline           escape            180  (built in) so `\\[^id]` stays literal
+                     claim             178  before footnote refs (175), references (170)
+                                            and links (160), so `[text][^id]` is ours whole
+    tree             footnote           50  (footnotes extension)
+                     inline             20  (built in)
+                     claims            18  numbers references in reading order, checks links,
+                                            rewrites `page.md` links, appends the endnotes
+                     toc                 5  (built in) heading ids
+                     claims-anchors      4  collects every id, for `check`'s anchor test
+    postprocessors   raw_html           30  (built in) puts the stashed notes in place
+
+The extension keeps per-document state in ``ClaimsExtension.state``; ``reset()`` (called
+by ``Markdown.reset``) starts it afresh so one Markdown instance can convert many pages.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import urllib.parse
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+from markdown import util
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Claim, Doc, Link, Reference, Site, Source
+
+REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
+FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+SAFE_SCHEMES = ("http", "https", "mailto")
+SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+
+
+def format_date(value) -> str:
+    """A date as readers write it: 19 May 2022."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass
+class Context:
+    """What the extension needs to know about the site while converting one page."""
+
+    site: Site
+    name: str  # the page's path under content/, to resolve relative links
+    root: str  # relative prefix from the page to the site root, e.g. "../"
+    claims: dict[str, Claim]
+    sources: dict[str, Source]
+    slugs: dict[str, str]  # content path of every page -> its URL path ("" for home)
+    static_files: frozenset[str]
+
+
+@dataclass
+class State:
+    """Per-document findings; reset before each page."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line in body, message)
+    ref_lines: dict[str, list[int]] = field(default_factory=dict)
+    footnote_lines: dict[str, int] = field(default_factory=dict)
+    undefined_seen: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    doc: Doc = field(default_factory=Doc)
+    claim_text: dict[str, str] = field(default_factory=dict)
+
+
+class ClaimsExtension(Extension):
+    """Registers the claim processors; one instance serves every page of a build."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.context: Context | None = None
+        self.state = State()
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        md.preprocessors.register(ScanPreprocessor(md, self), "claims-scan", 40)
+        md.inlinePatterns.register(ClaimInlineProcessor(r"\[", md, self), "claim", 178)
+        md.treeprocessors.register(ClaimsTreeprocessor(md, self), "claims", 18)
+        md.treeprocessors.register(AnchorTreeprocessor(md, self), "claims-anchors", 4)
+
+    def reset(self) -> None:
+        self.state = State()
+
+    def convert(self, context: Context, body: str) -> tuple[Doc, list[tuple[int, str]]]:
+        """Convert one page body; return what was found and the errors (line in body, message)."""
+        self.context = context
+        self.md.reset()
+        self.state.doc.html = self.md.convert(body)
+        return self.state.doc, self.state.errors
+
+    def error(self, line: int, message: str) -> None:
+        self.state.errors.append((line, message))
+
+    def ref_line(self, cid: str, nth: int) -> int:
+        """The body line of the nth (0-based) reference to a claim, as the scan found it."""
+        lines = self.state.ref_lines.get(cid) or [1]
+        return lines[min(nth, len(lines) - 1)]
+
+    def line_of(self, needle: str) -> int:
+        """The first body line holding `needle`, for things the tree no longer places."""
+        for number, line in enumerate(self.state.lines, 1):
+            if needle in line:
+                return number
+        return 1
+
+
+class ScanPreprocessor(Preprocessor):
+    """Records, per claim id, the body lines that reference it, outside fenced code and code spans."""
+
+    def __init__(self, md, ext: ClaimsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        state = self.ext.state
+        state.lines = lines
+        fence = None
+        for number, line in enumerate(lines, 1):
+            m = FENCE_RE.match(line)
+            if fence:
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                    fence = None
+                continue
+            if m:
+                fence = m.group(1)
+                continue
+            d = FOOTNOTE_DEF_RE.match(line)
+            if d:
+                state.footnote_lines.setdefault(d.group(1), number)
+                state.doc.footnotes.setdefault(d.group(1), number)
+                line = line[d.end():]
+            for r in REF_RE.finditer(CODE_SPAN_RE.sub("", line)):
+                state.ref_lines.setdefault(r.group(1), []).append(number)
+        return lines
+
+
+class ClaimInlineProcessor(InlineProcessor):
+    """Turns `[^id]` and `[text][^id]` into a claim's trigger and panel."""
+
+    def __init__(self, pattern, md, ext: ClaimsExtension):
+        super().__init__(pattern, md)
+        self.ext = ext
+
+    def handleMatch(self, m, data):
+        start = m.start(0)
+        if data.startswith("[^", start):
+            label, ref_at = None, start
+        else:
+            label, ref_at, closed = self.get_label(data, m.end(0))
+            if not closed or not data.startswith("[^", ref_at):
+                return None, None, None
+        close = data.find("]", ref_at)
+        cid = data[ref_at + 2 : close] if close > 0 else ""
+        if not KEY_RE.match(cid):
+            return None, None, None
+        context, state = self.ext.context, self.ext.state
+        if cid not in context.claims:
+            if label is not None:
+                return None, None, None  # the bare `[^id]` inside it is matched next and reported once
+            if cid in state.footnote_lines:
+                return None, None, None  # a plain footnote: the footnotes extension's job
+            nth = state.undefined_seen.get(cid, 0)
+            state.undefined_seen[cid] = nth + 1
+            self.ext.error(self.ext.ref_line(cid, nth), f"reference to undefined claim '{cid}': add it under 'claims:' in the front matter")
+            return None, None, None
+        if label is not None and REF_RE.search(label):
+            inner = REF_RE.search(label).group(1)
+            self.ext.error(self.ext.ref_line(inner, 0), f"claim reference '[^{inner}]' sits inside the highlighted text of claim '{cid}'; claims cannot nest")
+            return None, None, None
+        return self.build(context.claims[cid], label), start, close + 1
+
+    @staticmethod
+    def get_label(data: str, index: int) -> tuple[str, int, bool]:
+        """The text between balanced brackets starting at index; (text, index after ']', closed)."""
+        depth = 1
+        for pos in range(index, len(data)):
+            c = data[pos]
+            if c == "\\":
+                continue
+            if c == "[" and data[pos - 1] != "\\":
+                depth += 1
+            elif c == "]" and data[pos - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    return data[index:pos], pos + 1, True
+        return "", len(data), False
+
+    def build(self, claim: Claim, label: str | None) -> etree.Element:
+        """The wrapper with trigger and panel; numbers and ids are set later in reading order."""
+        context = self.ext.context
+        status = context.site.statuses.get(claim.status)
+        status_label = status.label if status else claim.status
+        wrap = etree.Element("span", {"class": "claim"})
+        button = etree.SubElement(wrap, "button", {
+            "type": "button",
+            "class": "claim-trigger" + (" claim-trigger--text" if label is not None else " claim-trigger--marker"),
+            "data-claim": claim.id,
+            "data-status": claim.status,
+        })
+        if label is not None:
+            button.text = label
+        mark = etree.SubElement(button, "sup", {"class": "claim-mark", "aria-hidden": "true"})
+        mark.text = util.AtomicString("")
+        hidden = etree.SubElement(button, "span", {"class": "visually-hidden"})
+        hidden.text = util.AtomicString(f"claim, {status_label}")
+        panel = etree.SubElement(wrap, "span", {"class": "claim-panel", "popover": "auto", "data-status": claim.status})
+        fill_claim_details(self.md, panel, claim, context, status_label, "span")
+        return wrap
+
+
+def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context, status_label: str, tag: str) -> None:
+    """Status, sources, note, evidence and checked date of a claim, as children of parent."""
+    head = etree.SubElement(parent, tag, {"class": "claim-head"})
+    badge = etree.SubElement(head, "span", {"class": "badge", "data-status": claim.status})
+    badge.text = util.AtomicString(status_label)
+    sources = etree.SubElement(parent, tag, {"class": "claim-sources"})
+    sources.text = util.AtomicString("Sources: " if len(claim.sources) > 1 else "Source: ")
+    last = None
+    for i, key in enumerate(claim.sources):
+        source = context.sources.get(key)
+        if source is None:
+            continue
+        if i:
+            last.tail = util.AtomicString("; ")
+        if source.url:
+            last = etree.SubElement(sources, "a", {"href": source.url})
+        else:
+            last = etree.SubElement(sources, "span", {"class": "source-name"})
+        last.text = util.AtomicString(source.name)
+    if claim.note_html:
+        note = etree.SubElement(parent, tag, {"class": "claim-note"})
+        note.text = md.htmlStash.store(claim.note_html)
+    if claim.url or claim.archive:
+        evidence = etree.SubElement(parent, tag, {"class": "claim-evidence"})
+        if claim.url:
+            link = etree.SubElement(evidence, "a", {"href": claim.url})
+            link.text = util.AtomicString("Evidence")
+        if claim.archive:
+            if claim.url:
+                link.tail = util.AtomicString(" · ")
+            archived = etree.SubElement(evidence, "a", {"href": claim.archive})
+            archived.text = util.AtomicString("Archived copy")
+    if claim.history:
+        last_change = claim.history[-1]
+        was = context.site.statuses.get(last_change.status)
+        updated = etree.SubElement(parent, tag, {"class": "claim-history"})
+        updated.text = util.AtomicString(f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}")
+    if claim.checked:
+        checked = etree.SubElement(parent, tag, {"class": "claim-checked"})
+        checked.text = util.AtomicString("Checked ")
+        time = etree.SubElement(checked, "time", {"datetime": claim.checked.isoformat()})
+        time.text = util.AtomicString(format_date(claim.checked))
+    if tag == "span":  # without CSS (or read aloud) the parts must not run together
+        for child in parent[:-1]:
+            child.tail = util.AtomicString(" ")
+
+
+class ClaimsTreeprocessor(Treeprocessor):
+    """Numbers the references in reading order, checks and rewrites links, appends the endnotes."""
+
+    def __init__(self, md, ext: ClaimsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        context, state = self.ext.context, self.ext.state
+        numbers: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for wrap in [e for e in root.iter("span") if e.get("class") == "claim"]:
+            button, panel = wrap[0], wrap[-1]
+            cid = button.get("data-claim")
+            number = numbers.setdefault(cid, len(numbers) + 1)
+            nth = counts.get(cid, 0)
+            counts[cid] = nth + 1
+            line = self.ext.ref_line(cid, nth)
+            button.set("id", f"ref-{cid}-{nth + 1}")
+            button.set("popovertarget", f"panel-{cid}-{nth + 1}")
+            panel.set("id", f"panel-{cid}-{nth + 1}")
+            button.find("sup").text = util.AtomicString(str(number))
+            hidden = button.find("span")
+            hidden.text = util.AtomicString(f" (claim {number}, {hidden.text.split(', ', 1)[1]})" if button.text else f"Claim {number}, {hidden.text.split(', ', 1)[1]}")
+            label = self.plain(button, skip_hidden=True) if button.text or len(button) > 2 else ""
+            for link in button.iter("a"):
+                self.ext.error(line, f"the highlighted text of claim '{cid}' contains a link; move the link outside '[...][^{cid}]'")
+            if cid in state.footnote_lines:
+                self.ext.error(state.footnote_lines[cid], f"'{cid}' is defined both as a claim in the front matter and as a footnote '[^{cid}]:' in the body; rename one")
+            ancestor = parents.get(wrap)
+            while ancestor is not None:
+                if ancestor.tag == "a":
+                    self.ext.error(line, f"claim reference '[^{cid}]' sits inside a link; a button cannot go inside a link, so move it out")
+                    break
+                ancestor = parents.get(ancestor)
+            if not label:
+                label = self.sentence_before(wrap, parents)
+            state.doc.references.append(Reference(cid, nth + 1, line, label))
+            if label and cid not in state.claim_text:
+                state.claim_text[cid] = label
+        self.check_links(root, parents)
+        endnotes = self.endnotes(numbers)
+        if endnotes is not None:
+            root.append(endnotes)
+
+    def plain(self, element: etree.Element, skip_hidden: bool = False) -> str:
+        """The text a reader sees in an element, with stashed entities put back."""
+        parts = []
+
+        def walk(el):
+            hidden = el.get("class") in ("visually-hidden", "claim-mark", "claim-panel")
+            if not (skip_hidden and hidden) and el.text:
+                parts.append(el.text)
+            if not (skip_hidden and hidden):
+                for child in el:
+                    walk(child)
+            if el is not element and el.tail:
+                parts.append(el.tail)
+
+        walk(element)
+        return " ".join(unstash(self.md, "".join(parts)).split())
+
+    def sentence_before(self, wrap: etree.Element, parents: dict) -> str:
+        """For a bare marker, the sentence it ends: the text of its block up to the marker."""
+        block = parents.get(wrap)
+        while block is not None and block.tag not in ("p", "li", "td", "th", "blockquote", "dd", "h2", "h3", "h4"):
+            block = parents.get(block)
+        if block is None:
+            return ""
+        parts: list[str] = []
+
+        def walk(el) -> bool:
+            if el is wrap:
+                return True
+            if el.get("class") == "claim":
+                # an earlier claim in the same block: its label counts, its panel does not
+                parts.append(self.plain(el[0], skip_hidden=True))
+            else:
+                if el.text and el is not block or el is block and el.text:
+                    parts.append(el.text)
+                for child in el:
+                    if walk(child):
+                        return True
+            if el is not block and el.tail:
+                parts.append(el.tail)
+            return False
+
+        walk(block)
+        text = " ".join(unstash(self.md, "".join(parts)).split())
+        sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip()]
+        return sentences[-1].strip() if sentences else text
+
+    def check_links(self, root: etree.Element, parents: dict) -> None:
+        """Refuse unsafe schemes, turn `page.md` links into page URLs, check asset links."""
+        context, state = self.ext.context, self.ext.state
+        for el in list(root.iter()):
+            attr = {"a": "href", "img": "src"}.get(el.tag)
+            if not attr or el.get(attr) is None or in_panel(el, parents):
+                continue
+            raw = el.get(attr)
+            value = unstash(self.md, raw).strip()
+            parts = urllib.parse.urlsplit(value)
+            line = self.ext.line_of(raw) if raw else 1
+            if parts.scheme:
+                if parts.scheme.lower() not in SAFE_SCHEMES:
+                    self.ext.error(line, f"link to '{value}' uses '{parts.scheme}:'; only http:, https: and mailto: links are allowed")
+                    el.set(attr, "#")
+                continue
+            if not parts.path or parts.path.startswith("/") or parts.netloc:
+                if parts.fragment and not parts.path:
+                    state.doc.links.append(Link(context.name, parts.fragment, line))
+                continue
+            path = urllib.parse.unquote(parts.path)
+            if path.endswith(".md"):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(context.name), path))
+                state.doc.links.append(Link(target, parts.fragment, line))
+                slug = context.slugs.get(target)
+                if slug is None:
+                    self.ext.error(line, f"link to '{path}': there is no page content/{target}")
+                    continue
+                url = (context.root + slug) or "./"
+                el.set(attr, url + (f"#{parts.fragment}" if parts.fragment else ""))
+            else:
+                asset = posixpath.normpath(path.lstrip("./"))
+                if asset not in context.static_files:
+                    self.ext.error(line, f"link to '{path}': no such file under static/ (and links to pages end in .md)")
+                    continue
+                el.set(attr, context.root + asset)
+
+    def endnotes(self, numbers: dict[str, int]) -> etree.Element | None:
+        """The list of every claim of the page, each with id claim-ID, in reading order."""
+        context, state = self.ext.context, self.ext.state
+        section = etree.Element("section", {"class": "endnotes", "aria-labelledby": "claims-heading"})
+        heading = etree.SubElement(section, "h2", {"id": "claims-heading"})
+        heading.text = util.AtomicString("The claims, one by one")
+        ordered = list(numbers) + [cid for cid in context.claims if cid not in numbers]
+        if not ordered:
+            return None
+        ol = etree.SubElement(section, "ol", {"class": "endnote-list"})
+        for cid in ordered:
+            claim = context.claims[cid]
+            status = context.site.statuses.get(claim.status)
+            li = etree.SubElement(ol, "li", {"id": f"claim-{cid}", "data-status": claim.status})
+            text = state.claim_text.get(cid)
+            if text:
+                quote = etree.SubElement(li, "p", {"class": "claim-text"})
+                quote.text = util.AtomicString(f"“{text}”")
+            fill_claim_details(self.md, li, claim, context, status.label if status else claim.status, "p")
+            refs = [r for r in state.doc.references if r.claim == cid]
+            if refs:
+                back = etree.SubElement(li, "p", {"class": "claim-backrefs"})
+                back.text = util.AtomicString("In the text: ")
+                for i, ref in enumerate(refs):
+                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{ref.number}", "aria-label": f"Back to reference {ref.number} of claim {numbers[cid]}"})
+                    a.text = util.AtomicString(f"↩ {ref.number}" if len(refs) > 1 else "↩")
+                    a.tail = util.AtomicString(" ")
+        return section
+
+
+class AnchorTreeprocessor(Treeprocessor):
+    """Collects every id in the finished tree (headings, claims, footnotes) for link checks."""
+
+    def __init__(self, md, ext: ClaimsExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        anchors = self.ext.state.doc.anchors
+        for el in root.iter():
+            if el.get("id"):
+                anchors.add(el.get("id"))
+        anchors.update(f"claim-{cid}" for cid in self.ext.context.claims)
+        anchors.add("claims-heading")
+
+
+def in_panel(el: etree.Element, parents: dict) -> bool:
+    """True for elements the builder made inside a claim panel (already checked front matter)."""
+    p = parents.get(el)
+    while p is not None:
+        if p.get("class") in ("claim-panel", "claim-sources", "claim-evidence"):
+            return True
+        p = parents.get(p)
+    return False
+
+
+def unstash(md, text: str) -> str:
+    """Text with Markdown's placeholders (escapes, stashed entities) replaced by what they stand for."""
+    text = util.HTML_PLACEHOLDER_RE.sub(lambda m: html.unescape(strip_tags(md.htmlStash.rawHtmlBlocks[int(m.group(1))])) if int(m.group(1)) < len(md.htmlStash.rawHtmlBlocks) else "", text)
+    return re.sub(f"{util.STX}(\\d+){util.ETX}", lambda m: chr(int(m.group(1))), text)
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def strip_tags(fragment) -> str:
+    """The text of an HTML fragment."""
+    if not isinstance(fragment, str):
+        fragment = etree.tostring(fragment, encoding="unicode")
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)
+
+
+class NoteRenderer:
+    """Renders a claim's note: inline Markdown only, raw HTML shown as text, safe links only."""
+
+    def __init__(self):
+        self.md = markdown.Markdown(extensions=["smarty"], output_format="html")
+        self.md.preprocessors.deregister("html_block")
+        self.md.inlinePatterns.deregister("html")
+
+    def render(self, note: str) -> tuple[str, str, list[str]]:
+        """(html, plain text, problems) for one note."""
+        self.md.reset()
+        out = self.md.convert(note).strip()
+        problems = []
+        if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+            out = out[3:-4]
+        elif out:
+            problems.append("a note may hold inline Markdown only (no lists, headings or paragraphs)")
+        for href in _links(out):
+            scheme = urllib.parse.urlsplit(href).scheme.lower()
+            if scheme not in SAFE_SCHEMES:
+                problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
+        return out, " ".join(strip_tags(out).split()), problems
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.hrefs.append(value)
+
+
+def _links(fragment: str) -> list[str]:
+    parser = _LinkCollector()
+    parser.feed(fragment)
+    parser.close()
+    return parser.hrefs
+
+
+def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
+    """One Markdown instance with the claims extension, reused for every page of a build."""
+    ext = ClaimsExtension()
+    md = markdown.Markdown(
+        extensions=["footnotes", "tables", "toc", "smarty", "sane_lists", ext],
+        extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
+        output_format="html",
+    )
+    return md, ext

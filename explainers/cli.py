@@ -1,0 +1,174 @@
+"""The command line: `python build.py COMMAND [options]` (SPEC section 5)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import output
+from .load import SLUG_RE, load_site, read_pages
+from .model import Page, Problems, Site
+from .pipeline import check, parse_pages
+from .render import render
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def display_root(site_arg: str) -> str:
+    """How the site folder prefixes paths in messages: nothing for the current folder."""
+    cleaned = site_arg.rstrip("/") or "/"
+    return "" if cleaned in (".", "") else cleaned
+
+
+def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None) -> tuple[Site | None, list[Page], Problems]:
+    """Load, read, parse and check the whole site, collecting every problem."""
+    problems = Problems()
+    site = load_site(Path(site_arg), display_root(site_arg), problems)
+    if site is None:
+        return None, [], problems
+    if base_url is not None:
+        site.base_url = base_url if base_url.endswith("/") else base_url + "/"
+    pages = read_pages(site, problems, drafts=drafts)
+    parse_pages(site, pages, problems)
+    check(site, pages, problems, strict=strict)
+    return site, pages, problems
+
+
+def report(problems: Problems) -> None:
+    """Print every problem to stderr, errors and warnings in the order found."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    """Build the site into the output folder, or leave it untouched if anything is wrong."""
+    started = time.perf_counter()
+    site, pages, problems = load(args.site, args.drafts, strict=False, base_url=args.base_url)
+    if site is not None:
+        out = Path(args.out) if args.out else site.root / site.output_dir
+        reason = output.unsafe_output(out, site.root)
+        if reason:
+            problems.error(site.shown("site.yaml") if not args.out else "--out", 1, reason)
+    report(problems)
+    if site is None or problems.errors:
+        print(f"build failed: {len(problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    output.write(render(site, pages), out)
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"built {len(pages)} page(s) into {out} in {elapsed:.0f} ms")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    """Validate everything a build would, plus unused claims and broken anchors; write nothing."""
+    site, pages, problems = load(args.site, drafts=True, strict=True)
+    if args.format == "json":
+        json.dump(
+            {
+                "ok": not problems.errors,
+                "errors": len(problems.errors),
+                "warnings": len(problems.warnings),
+                "problems": [{"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in problems],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        print()
+    else:
+        report(problems)
+        if not problems.errors:
+            claims = sum(len(p.claims) for p in pages)
+            print(f"ok: {len(pages)} page(s), {claims} claim(s), {len(problems.warnings)} warning(s)")
+    return EXIT_CONTENT if problems.errors else EXIT_OK
+
+
+NEW_PAGE = """---
+title: "{title}"
+date: {date}
+summary: "One or two sentences for the home page and search results."
+claims:
+  example-claim:
+    status: unverified
+    source: {source}
+    note: "Why this claim has this status, in a sentence or two."
+    checked: {date}
+---
+
+Write the explainer here. Mark each claim: [the highlighted text of a claim][^example-claim].
+"""
+
+
+def cmd_new(args) -> int:
+    """Start content/SLUG.md from a template that builds as it is."""
+    if not SLUG_RE.match(args.slug):
+        print(f"error: slug '{args.slug}' may use only lowercase letters, digits and '-'", file=sys.stderr)
+        return EXIT_USAGE
+    problems = Problems()
+    site = load_site(Path(args.site), display_root(args.site), problems)
+    if site is None or problems.errors:
+        report(problems)
+        return EXIT_CONTENT
+    path = site.root / "content" / f"{args.slug}.md"
+    if path.exists():
+        print(f"error: {site.shown(f'content/{args.slug}.md')} already exists", file=sys.stderr)
+        return EXIT_USAGE
+    title = args.title or args.slug.replace("-", " ").capitalize()
+    source = next(iter(site.sources), None)
+    if source is None:
+        print("error: site.yaml has no sources for the example claim to cite; add one under 'sources:'", file=sys.stderr)
+        return EXIT_CONTENT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NEW_PAGE.format(title=title.replace('"', '\\"'), date=dt.date.today().isoformat(), source=source), encoding="utf-8")
+    print(f"created {site.shown(f'content/{args.slug}.md')}")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    """Build, then serve the output with live reload."""
+    from .serve import serve
+
+    return serve(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser; --site is accepted before or after the command."""
+    site_opt = argparse.ArgumentParser(add_help=False)
+    site_opt.add_argument("--site", default=argparse.SUPPRESS, help="the site folder (default: .)")
+    main = argparse.ArgumentParser(prog="build.py", description="Build annotated explainers into a static site.", parents=[site_opt])
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[site_opt], help="build the site")
+    build.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
+    build.add_argument("--base-url", help="override base_url of site.yaml")
+    build.add_argument("--drafts", action="store_true", help="include pages marked draft")
+    build.set_defaults(run=cmd_build)
+
+    serve = commands.add_parser("serve", parents=[site_opt], help="build and serve with live reload")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--drafts", action="store_true", help="include pages marked draft")
+    serve.set_defaults(run=cmd_serve)
+
+    chk = commands.add_parser("check", parents=[site_opt], help="validate everything; build nothing")
+    chk.add_argument("--format", choices=("text", "json"), default="text")
+    chk.set_defaults(run=cmd_check)
+
+    new = commands.add_parser("new", parents=[site_opt], help="start a new page from a template")
+    new.add_argument("slug")
+    new.add_argument("--title")
+    new.set_defaults(run=cmd_new)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not hasattr(args, "site"):
+        args.site = "."
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130

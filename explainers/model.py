@@ -1,0 +1,164 @@
+"""The data that flows between the phases: small dataclasses, no behaviour beyond formatting."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One content mistake, printed as ``PATH:LINE: level: message``."""
+
+    path: str
+    line: int
+    level: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+
+class Problems(list):
+    """Every problem of a run, in the order found; phases append instead of raising."""
+
+    def error(self, path: str, line: int, message: str) -> None:
+        self.append(Problem(path, line, "error", message))
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.append(Problem(path, line, "warning", message))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.level == "warning"]
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    name: str
+    url: str | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier verdict on a claim, kept so readers can see corrections."""
+
+    date: dt.date
+    status: str
+    note: str | None = None
+
+
+@dataclass
+class Claim:
+    id: str
+    status: str
+    sources: tuple[str, ...]
+    note: str | None = None
+    url: str | None = None
+    archive: str | None = None
+    checked: dt.date | None = None
+    history: tuple[HistoryEntry, ...] = ()
+    line: int = 1  # line of the claim's key in the page file
+    note_html: str = ""  # filled by parse_pages
+    note_text: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place in a body that points at a claim."""
+
+    claim: str
+    number: int  # 1-based count of this claim's references, for ids like ref-ID-2
+    line: int
+    label: str  # the highlighted text as plain text, "" for a bare marker
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in a body to another page's Markdown file, checked by ``check``."""
+
+    target: str  # content-relative path of the Markdown file, e.g. "other.md"
+    fragment: str
+    line: int
+
+
+@dataclass
+class Doc:
+    """What the Markdown pass found in and made of a page body."""
+
+    html: str = ""
+    references: list[Reference] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    footnotes: dict[str, int] = field(default_factory=dict)  # plain footnote id -> line
+
+
+@dataclass
+class Page:
+    path: Path  # absolute path of the Markdown file
+    rel: str  # path as shown in messages, e.g. "content/contract-soldiers.md"
+    name: str  # path relative to content/, e.g. "contract-soldiers.md"
+    slug: str  # "" for the home page's intro
+    title: str
+    date: dt.date
+    body: str
+    body_line: int  # line number in the file of the body's first line
+    updated: dt.date | None = None
+    summary: str = ""
+    draft: bool = False
+    layout: str = "explainer"
+    image: Image | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    doc: Doc = field(default_factory=Doc)
+
+    @property
+    def url(self) -> str:
+        """Path of the page from the site root, '' for home, 'slug/' otherwise."""
+        return f"{self.slug}/" if self.slug else ""
+
+    @property
+    def is_explainer(self) -> bool:
+        return self.layout == "explainer" and bool(self.slug)
+
+
+@dataclass
+class Site:
+    root: Path  # the site folder
+    display_root: str  # how the site folder is spelled in messages ("" for the cwd)
+    title: str
+    base_url: str
+    language: str
+    output_dir: str
+    stale_after_days: int
+    statuses: dict[str, Status]
+    sources: dict[str, Source]
+    description: str = ""
+    publisher: dict[str, str] = field(default_factory=dict)
+    allow_raw_html: bool = False
+    raw: dict = field(default_factory=dict)  # the whole of site.yaml, for templates
+
+    def shown(self, rel: str) -> str:
+        """The path of a file of the site as it appears in messages."""
+        return f"{self.display_root}/{rel}" if self.display_root else rel

@@ -1,0 +1,118 @@
+"""A strict YAML reader for site.yaml and front matter.
+
+PyYAML's safe loader is too forgiving for writers' data: it silently keeps the last of two
+duplicate keys, turns keys such as ``no`` or ``2024`` into booleans and numbers, raises on
+a malformed date instead of saying where it is, and expands aliases (the "billion laughs").
+This loader keeps every scalar as a string (only an empty value becomes None), records the
+line of every mapping key, reports duplicate keys, and refuses anchors and aliases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+try:  # the C parser is several times faster; the Python one behaves the same
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader
+
+
+class Mapping(dict):
+    """A dict that remembers the 1-based line of each key, relative to the YAML text."""
+
+    lines: dict[str, int]
+    line: int
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class YamlError:
+    line: int  # 1-based, relative to the YAML text
+    message: str
+
+
+class _StrictLoader(_BaseLoader):
+    # Only "null" stays implicit: booleans, numbers and dates are read by the code that
+    # knows what each field means, so a key like `no` is never False.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.problems: list[YamlError] = []
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        result = Mapping()
+        result.lines = {}
+        result.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(YamlError(key_node.start_mark.line + 1, "a key must be a plain word"))
+                continue
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in result:
+                self.problems.append(
+                    YamlError(line, f"duplicate key '{key}' (first given on line {result.lines[key]})")
+                )
+                continue
+            result[key] = self.construct_object(value_node, deep=True)
+            result.lines[key] = line
+        return result
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
+
+
+def _shared_node(root) -> yaml.Node | None:
+    """Return a node reachable twice (what an alias makes), or None."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def load(text: str) -> tuple[object, list[YamlError]]:
+    """Parse one YAML document; return its data and every problem found (data None if unusable)."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        shared = _shared_node(node)
+        if shared is not None:
+            return None, [
+                YamlError(shared.start_mark.line + 1, "YAML anchors and aliases (& and *) are not allowed here")
+            ]
+        data = loader.construct_document(node)
+        return data, loader.problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = exc.problem or exc.context or "not valid YAML"
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+            reason = "a tab character is not allowed in YAML indentation; use spaces"
+        return None, [YamlError(line, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [YamlError(1, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()

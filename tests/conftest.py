@@ -1,0 +1,87 @@
+"""Shared helpers: fixture sites copied into a temporary folder, and the real command line."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> Result:
+    """Run `python build.py ARGS` as a writer would, from any folder."""
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args],
+        capture_output=True, text=True, cwd=cwd or REPO, timeout=timeout,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def make_site(dest: Path, fixture: str = "good", content_from: Path | None = None) -> Path:
+    """A site folder: the fixture's site.yaml and content over the repo's layouts and static."""
+    site = dest / "site"
+    shutil.copytree(REPO / "layouts", site / "layouts")
+    shutil.copytree(REPO / "static", site / "static")
+    shutil.copytree(FIXTURES / fixture, site, dirs_exist_ok=True)
+    if content_from is not None:
+        shutil.rmtree(site / "content")
+        shutil.copytree(content_from, site, dirs_exist_ok=True)
+    return site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder with its bytes, to compare before and after."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path)
+
+
+class _ElementText(HTMLParser):
+    """Collects the text of every element that has an id (nested ones included)."""
+
+    VOID = {"br", "img", "hr", "meta", "link", "input", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None]] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        self.open.append((tag, dict(attrs).get("id")))
+        if dict(attrs).get("id"):
+            self.texts[dict(attrs)["id"]] = []
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _, ident in self.open:
+            if ident:
+                self.texts[ident].append(data)
+
+
+def texts_by_id(html: str) -> dict[str, str]:
+    """The text content of every element with an id, whitespace folded."""
+    parser = _ElementText()
+    parser.feed(html)
+    return {k: " ".join("".join(v).split()) for k, v in parser.texts.items()}

@@ -1,0 +1,108 @@
+"""The claims extension on its own, with Python-Markdown's test tools."""
+import datetime as dt
+from pathlib import Path
+
+from markdown.test_tools import TestCase
+
+from explainers.claims_md import Context, NoteRenderer, make_markdown
+from explainers.model import Claim, Site, Source, Status
+
+SITE = Site(
+    root=Path("."), display_root="", title="T", base_url="https://example.org/", language="en",
+    output_dir="public", stale_after_days=365,
+    statuses={"verified": Status("verified", "Verified", "d"), "unverified": Status("unverified", "Unverified", "d")},
+    sources={"nw": Source("nw", "Newsweek", "https://www.newsweek.com/"), "rel": Source("rel", "Relatives")},
+)
+
+
+def convert(body, claims=None):
+    claims = claims or {
+        "a": Claim("a", "verified", ("nw",), note="n", checked=dt.date(2026, 11, 27)),
+        "b": Claim("b", "unverified", ("nw", "rel")),
+    }
+    md, ext = make_markdown()
+    context = Context(SITE, "page.md", "../", claims, SITE.sources, {"page.md": "page/", "other.md": "other/"}, frozenset({"img/x.png"}))
+    return ext.convert(context, body)
+
+
+class TestClaimSyntax(TestCase):
+    def test_bare_marker_becomes_a_button_and_panel(self):
+        doc, errors = convert("Text.[^a]")
+        assert errors == []
+        assert '<button class="claim-trigger claim-trigger--marker" data-claim="a" data-status="verified" id="ref-a-1" popovertarget="panel-a-1" type="button">' in doc.html
+        assert '<span class="claim-panel" data-status="verified" id="panel-a-1" popover="auto">' in doc.html
+        assert '<span class="badge" data-status="verified">Verified</span>' in doc.html
+        assert 'Source: <a href="https://www.newsweek.com/">Newsweek</a>' in doc.html
+        assert 'Checked <time datetime="2026-11-27">27 November 2026</time>' in doc.html
+
+    def test_labelled_claim_keeps_inline_formatting(self):
+        doc, errors = convert("Say [that *this* happened][^b] today.")
+        assert errors == []
+        assert 'type="button">that <em>this</em> happened<sup aria-hidden="true" class="claim-mark">1</sup>' in doc.html
+        assert "Sources: <a href=\"https://www.newsweek.com/\">Newsweek</a>; <span class=\"source-name\">Relatives</span>" in doc.html
+        assert doc.references[0].label == "that this happened"
+
+    def test_repeated_references_get_their_own_panels_and_one_endnote(self):
+        doc, _ = convert("One.[^a] Two.[^a]")
+        assert 'id="panel-a-1"' in doc.html and 'id="panel-a-2"' in doc.html
+        assert doc.html.count('id="claim-a"') == 1
+        assert '<li data-status="verified" id="claim-a">' in doc.html
+
+    def test_numbers_follow_reading_order_even_in_lists(self):
+        doc, _ = convert("- item[^b]\n\nafter[^a]")
+        assert doc.html.index('data-claim="b"') < doc.html.index('data-claim="a"')
+        assert '<sup aria-hidden="true" class="claim-mark">1</sup>' in doc.html.split('data-claim="b"')[1][:400]
+
+    def test_code_stays_literal(self):
+        doc, errors = convert("`[^a]` and\n\n```\n[^b]\n```\n")
+        assert errors == []
+        assert "data-claim" not in doc.html
+        assert "<code>[^a]</code>" in doc.html
+
+    def test_plain_footnotes_still_work(self):
+        doc, errors = convert("Text.[^1] Claim.[^a]\n\n[^1]: A note.")
+        assert errors == []
+        assert 'class="footnote-ref"' in doc.html and 'data-claim="a"' in doc.html
+
+    def test_undefined_reference_is_an_error_at_its_line(self):
+        _, errors = convert("Line one.\n\nLine [three][^nope].")
+        assert errors == [(3, "reference to undefined claim 'nope': add it under 'claims:' in the front matter")]
+
+    def test_link_inside_the_highlighted_text_is_an_error(self):
+        _, errors = convert("x\n[a [link](https://x.org/) b][^a]")
+        assert errors and errors[0][0] == 2 and "contains a link" in errors[0][1]
+
+    def test_claim_inside_a_link_is_an_error(self):
+        _, errors = convert("[see [^a]](https://x.org/)")
+        assert any("inside a link" in m for _, m in errors)
+
+    def test_nested_claims_are_an_error(self):
+        _, errors = convert("[outer [^a] text][^b]")
+        assert any("claims cannot nest" in m for _, m in errors)
+
+    def test_id_defined_both_ways_is_an_error_at_the_footnote(self):
+        _, errors = convert("Text.[^a]\n\n[^a]: footnote")
+        assert (3, "'a' is defined both as a claim in the front matter and as a footnote '[^a]:' in the body; rename one") in errors
+
+    def test_page_links_become_urls_and_unsafe_schemes_are_refused(self):
+        doc, errors = convert("[o](other.md#claim-x) [s](#claim-a) [i](img/x.png)\n\n[bad](javascript:alert(1))")
+        assert 'href="../other/#claim-x"' in doc.html and 'href="../img/x.png"' in doc.html
+        assert [link.target for link in doc.links] == ["other.md", "page.md"]
+        assert errors and errors[0][0] == 3 and "javascript" in errors[0][1]
+
+    def test_state_is_reset_between_pages(self):
+        md, ext = make_markdown()
+        claims = {"a": Claim("a", "verified", ("nw",))}
+        context = Context(SITE, "p.md", "", claims, SITE.sources, {}, frozenset())
+        first, _ = ext.convert(context, "x[^a]")
+        second, errors = ext.convert(context, "no claims")
+        assert len(first.references) == 1 and second.references == [] and errors == []
+
+
+def test_notes_are_inline_markdown_with_html_escaped():
+    html, text, problems = NoteRenderer().render("A *b* <script>alert(1)</script> [l](https://x.org/)")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<em>b</em>" in html and text.startswith("A b <script>")
+    assert problems == []
+    _, _, problems = NoteRenderer().render("[x](javascript:alert(1))")
+    assert problems and "javascript" in problems[0]

@@ -1,0 +1,35 @@
+from explainers import yamlfile
+
+
+def test_every_scalar_is_a_string_and_keys_stay_words():
+    data, problems = yamlfile.load("no: yes\n2024: 1.5\nd: 2022-05-19\nempty:\n")
+    assert problems == []
+    assert data == {"no": "yes", "2024": "1.5", "d": "2022-05-19", "empty": None}
+
+
+def test_lines_of_keys_are_recorded():
+    data, _ = yamlfile.load("a: 1\nclaims:\n  x:\n    status: v\n")
+    assert data.line_of("claims") == 2
+    assert data["claims"].line_of("x") == 3
+    assert data["claims"]["x"].line_of("status") == 4
+
+
+def test_every_duplicate_key_is_reported_with_its_line():
+    data, problems = yamlfile.load("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n")
+    assert [(p.line, p.message) for p in problems] == [
+        (4, "duplicate key 'c' (first given on line 3)"),
+        (5, "duplicate key 'a' (first given on line 1)"),
+    ]
+
+
+def test_aliases_are_refused():
+    data, problems = yamlfile.load("a: &x [1, 2]\nb: *x\n")
+    assert data is None
+    assert "anchors and aliases" in problems[0].message
+
+
+def test_syntax_errors_and_tabs_say_where():
+    _, problems = yamlfile.load("a: [1\nb: 2\n")
+    assert problems[0].message.startswith("invalid YAML")
+    _, problems = yamlfile.load("a:\n\tb: 1\n")
+    assert problems[0].line == 2 and "tab" in problems[0].message
