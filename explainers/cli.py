@@ -5,36 +5,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-import time
 from pathlib import Path
 
-from . import output
-from .load import SLUG_RE, load_site, read_pages
-from .model import Page, Problems, Site
-from .pipeline import check, parse_pages
-from .render import render
+from .builder import build, display_root, load
+from .load import SLUG_RE, load_site
+from .model import Problems
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-def display_root(site_arg: str) -> str:
-    """How the site folder prefixes paths in messages: nothing for the current folder."""
-    cleaned = site_arg.rstrip("/") or "/"
-    return "" if cleaned in (".", "") else cleaned
-
-
-def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None) -> tuple[Site | None, list[Page], Problems]:
-    """Load, read, parse and check the whole site, collecting every problem."""
-    problems = Problems()
-    site = load_site(Path(site_arg), display_root(site_arg), problems)
-    if site is None:
-        return None, [], problems
-    if base_url is not None:
-        site.base_url = base_url if base_url.endswith("/") else base_url + "/"
-    pages = read_pages(site, problems, drafts=drafts)
-    parse_pages(site, pages, problems)
-    check(site, pages, problems, strict=strict)
-    return site, pages, problems
 
 
 def report(problems: Problems) -> None:
@@ -45,26 +22,19 @@ def report(problems: Problems) -> None:
 
 def cmd_build(args) -> int:
     """Build the site into the output folder, or leave it untouched if anything is wrong."""
-    started = time.perf_counter()
-    site, pages, problems = load(args.site, args.drafts, strict=False, base_url=args.base_url)
-    if site is not None:
-        out = Path(args.out) if args.out else site.root / site.output_dir
-        reason = output.unsafe_output(out, site.root)
-        if reason:
-            problems.error(site.shown("site.yaml") if not args.out else "--out", 1, reason)
-    report(problems)
-    if site is None or problems.errors:
-        print(f"build failed: {len(problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
+    result = build(args.site, args.out, args.base_url, args.drafts)
+    report(result.problems)
+    if not result.written:
+        print(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
         return EXIT_CONTENT
-    output.write(render(site, pages), out)
-    elapsed = (time.perf_counter() - started) * 1000
-    print(f"built {len(pages)} page(s) into {out} in {elapsed:.0f} ms")
+    print(f"built {len(result.pages)} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
     """Validate everything a build would, plus unused claims and broken anchors; write nothing."""
-    site, pages, problems = load(args.site, drafts=True, strict=True)
+    result = load(args.site, drafts=True, strict=True)
+    pages, problems = result.pages, result.problems
     if args.format == "json":
         json.dump(
             {

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import feeds, ledger
 from .claims_md import format_date
 from .model import Page, Site, Status
 from .pipeline import root_of
@@ -86,6 +87,8 @@ def render(site: Site, pages: list[Page]) -> dict[str, bytes]:
     files["index.html"] = render_page(env, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, "404.html", page=None, root=base_path, body=Markup(""), **shared)
+    files.update(feeds.render_files(site, pages, env))
+    files.update(ledger.render_files(site, pages, env))
     return files
 
 
