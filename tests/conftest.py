@@ -85,3 +85,23 @@ def texts_by_id(html: str) -> dict[str, str]:
     parser = _ElementText()
     parser.feed(html)
     return {k: " ".join("".join(v).split()) for k, v in parser.texts.items()}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (see tests/browser.py)."""
+    from browser import chromium_or_skip
+
+    manager, chromium = chromium_or_skip()
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory) -> Path:
+    """The repository's own site, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("bundled") / "public"
+    result = run_cli("build", "--out", str(out))
+    assert result.code == 0, result.err
+    return out
