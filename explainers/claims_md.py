@@ -210,23 +210,31 @@ class ClaimInlineProcessor(InlineProcessor):
         return "", len(data), False
 
     def build(self, claim: Claim, label: str | None) -> etree.Element:
-        """The wrapper with trigger and panel; numbers and ids are set later in reading order."""
+        """The wrapper with label, trigger and panel; numbers and ids are set later in reading order.
+
+        A <button> is always laid out as an inline-block, so a long highlighted passage inside
+        one would become a rectangle that breaks the paragraph. The passage is therefore the
+        button's <label>: it wraps like text, a click on it clicks the button (so the popover
+        opens without script), and it names the button through aria-labelledby. It is
+        aria-hidden so a screen reader reads it once, as the button's name.
+        """
         context = self.ext.context
         status = context.site.statuses.get(claim.status)
         status_label = status.label if status else claim.status
-        wrap = etree.Element("span", {"class": "claim"})
+        wrap = etree.Element("span", {"class": "claim", "data-status": claim.status})
+        if label is not None:
+            text = etree.SubElement(wrap, "label", {"class": "claim-label", "aria-hidden": "true"})
+            text.text = label
         button = etree.SubElement(wrap, "button", {
             "type": "button",
             "class": "claim-trigger" + (" claim-trigger--text" if label is not None else " claim-trigger--marker"),
             "data-claim": claim.id,
             "data-status": claim.status,
         })
-        if label is not None:
-            button.text = label
         mark = etree.SubElement(button, "sup", {"class": "claim-mark", "aria-hidden": "true"})
         mark.text = util.AtomicString("")
         hidden = etree.SubElement(button, "span", {"class": "visually-hidden"})
-        hidden.text = util.AtomicString(f"claim, {status_label}")
+        hidden.text = util.AtomicString(status_label)
         panel = etree.SubElement(wrap, "span", {"class": "claim-panel", "popover": "auto", "data-status": claim.status})
         fill_claim_details(self.md, panel, claim, context, status_label, "span")
         return wrap
@@ -290,22 +298,18 @@ class ClaimsTreeprocessor(Treeprocessor):
         context, state = self.ext.context, self.ext.state
         numbers: dict[str, int] = {}
         counts: dict[str, int] = {}
+        highlighted: set[str] = set()  # claims whose endnote passage is the writer's own highlight
         parents = {child: parent for parent in root.iter() for child in parent}
         for wrap in [e for e in root.iter("span") if e.get("class") == "claim"]:
-            button, panel = wrap[0], wrap[-1]
+            button, panel, text = wrap.find("button"), wrap[-1], wrap.find("label")
             cid = button.get("data-claim")
             number = numbers.setdefault(cid, len(numbers) + 1)
             nth = counts.get(cid, 0)
             counts[cid] = nth + 1
             line = self.ext.ref_line(cid, nth)
-            button.set("id", f"ref-{cid}-{nth + 1}")
-            button.set("popovertarget", f"panel-{cid}-{nth + 1}")
-            panel.set("id", f"panel-{cid}-{nth + 1}")
-            button.find("sup").text = util.AtomicString(str(number))
-            hidden = button.find("span")
-            hidden.text = util.AtomicString(f" (claim {number}, {hidden.text.split(', ', 1)[1]})" if button.text else f"Claim {number}, {hidden.text.split(', ', 1)[1]}")
-            label = self.plain(button, skip_hidden=True) if button.text or len(button) > 2 else ""
-            for link in button.iter("a"):
+            self.number_reference(wrap, number, nth + 1)
+            label = self.plain(text) if text is not None else ""
+            for link in (text if text is not None else button).iter("a"):
                 self.ext.error(line, f"the highlighted text of claim '{cid}' contains a link; move the link outside '[...][^{cid}]'")
             if cid in state.footnote_lines:
                 self.ext.error(state.footnote_lines[cid], f"'{cid}' is defined both as a claim in the front matter and as a footnote '[^{cid}]:' in the body; rename one")
@@ -317,13 +321,36 @@ class ClaimsTreeprocessor(Treeprocessor):
                 ancestor = parents.get(ancestor)
             if not label:
                 label = self.sentence_before(wrap, parents)
+            elif cid not in state.claim_text:
+                highlighted.add(cid)
             state.doc.references.append(Reference(cid, nth + 1, line, label))
             if label and cid not in state.claim_text:
                 state.claim_text[cid] = label
         self.check_links(root, parents)
-        endnotes = self.endnotes(numbers)
+        endnotes = self.endnotes(numbers, highlighted)
         if endnotes is not None:
             root.append(endnotes)
+
+    @staticmethod
+    def number_reference(wrap: etree.Element, number: int, nth: int) -> None:
+        """Give the nth reference to a claim its ids, its visible number and its spoken name."""
+        button, panel, text = wrap.find("button"), wrap[-1], wrap.find("label")
+        cid = button.get("data-claim")
+        ref, status_label = f"ref-{cid}-{nth}", button.find("span").text
+        button.set("id", ref)
+        button.set("popovertarget", f"panel-{cid}-{nth}")
+        panel.set("id", f"panel-{cid}-{nth}")
+        panel.set("role", "group")  # a named group, so a screen reader says whose links these are
+        panel.set("aria-label", f"Claim {number}")
+        button.find("sup").text = util.AtomicString(str(number))
+        hidden = button.find("span")
+        if text is not None:
+            text.set("id", f"label-{cid}-{nth}")
+            text.set("for", ref)
+            button.set("aria-labelledby", f"label-{cid}-{nth} {ref}")
+            hidden.text = util.AtomicString(f" (claim {number}, {status_label})")
+        else:
+            hidden.text = util.AtomicString(f"Claim {number}, {status_label}")
 
     def plain(self, element: etree.Element, skip_hidden: bool = False) -> str:
         """The text a reader sees in an element, with stashed entities put back."""
@@ -409,7 +436,7 @@ class ClaimsTreeprocessor(Treeprocessor):
                     continue
                 el.set(attr, context.root + asset)
 
-    def endnotes(self, numbers: dict[str, int]) -> etree.Element | None:
+    def endnotes(self, numbers: dict[str, int], highlighted: set[str]) -> etree.Element | None:
         """The list of every claim of the page, each with id claim-ID, in reading order."""
         context, state = self.ext.context, self.ext.state
         section = etree.Element("section", {"class": "endnotes", "aria-labelledby": "claims-heading"})
@@ -426,7 +453,7 @@ class ClaimsTreeprocessor(Treeprocessor):
             text = state.claim_text.get(cid)
             if text:
                 quote = etree.SubElement(li, "p", {"class": "claim-text"})
-                quote.text = util.AtomicString(f"“{text}”")
+                quote.text = util.AtomicString(excerpt(text, cid not in highlighted))
             fill_claim_details(self.md, li, claim, context, status.label if status else claim.status, "p")
             refs = [r for r in state.doc.references if r.claim == cid]
             if refs:
@@ -453,6 +480,23 @@ class AnchorTreeprocessor(Treeprocessor):
                 anchors.add(el.get("id"))
         anchors.update(f"claim-{cid}" for cid in self.ext.context.claims)
         anchors.add("claims-heading")
+
+
+def excerpt(text: str, cut: bool) -> str:
+    """The claim's passage as the endnote shows it: no quote marks of our own (the layout marks
+    it as a passage), an ellipsis when a sentence `cut` from the text starts mid-sentence, and
+    a quote it cuts into kept balanced: `we [their parents] everyone was in shock”` reads
+    `“…we [their parents] everyone was in shock”`."""
+    text = text.strip()
+    first = text.lstrip("“‘\"'([")[:1]
+    if cut and first.islower():
+        opening = len(text) - len(text.lstrip("“‘\"'(["))
+        text = text[:opening] + "…" + text[opening:]
+    if text.count("”") > text.count("“"):
+        text = "“" + text
+    elif text.count("“") > text.count("”"):
+        text += "”"
+    return text
 
 
 def in_panel(el: etree.Element, parents: dict) -> bool:

@@ -30,7 +30,8 @@ class TestClaimSyntax(TestCase):
         doc, errors = convert("Text.[^a]")
         assert errors == []
         assert '<button class="claim-trigger claim-trigger--marker" data-claim="a" data-status="verified" id="ref-a-1" popovertarget="panel-a-1" type="button">' in doc.html
-        assert '<span class="claim-panel" data-status="verified" id="panel-a-1" popover="auto">' in doc.html
+        assert '<span aria-label="Claim 1" class="claim-panel" data-status="verified" id="panel-a-1" popover="auto" role="group">' in doc.html
+        assert '<span class="visually-hidden">Claim 1, Verified</span></button>' in doc.html
         assert '<span class="badge" data-status="verified">Verified</span>' in doc.html
         assert 'Source: <a href="https://www.newsweek.com/">Newsweek</a>' in doc.html
         assert 'Checked <time datetime="2026-11-27">27 November 2026</time>' in doc.html
@@ -38,7 +39,10 @@ class TestClaimSyntax(TestCase):
     def test_labelled_claim_keeps_inline_formatting(self):
         doc, errors = convert("Say [that *this* happened][^b] today.")
         assert errors == []
-        assert 'type="button">that <em>this</em> happened<sup aria-hidden="true" class="claim-mark">1</sup>' in doc.html
+        # the passage is the button's <label> (a button cannot wrap like text), and names it
+        assert '<label aria-hidden="true" class="claim-label" for="ref-b-1" id="label-b-1">that <em>this</em> happened</label>' in doc.html
+        assert '<button aria-labelledby="label-b-1 ref-b-1" class="claim-trigger claim-trigger--text"' in doc.html
+        assert 'type="button"><sup aria-hidden="true" class="claim-mark">1</sup><span class="visually-hidden"> (claim 1, Unverified)</span></button>' in doc.html
         assert "Sources: <a href=\"https://www.newsweek.com/\">Newsweek</a>; <span class=\"source-name\">Relatives</span>" in doc.html
         assert doc.references[0].label == "that this happened"
 
@@ -47,6 +51,12 @@ class TestClaimSyntax(TestCase):
         assert 'id="panel-a-1"' in doc.html and 'id="panel-a-2"' in doc.html
         assert doc.html.count('id="claim-a"') == 1
         assert '<li data-status="verified" id="claim-a">' in doc.html
+
+    def test_endnote_passage_is_not_wrapped_in_extra_quote_marks(self):
+        doc, _ = convert("> “It was a lot of pressure. we \\[their parents\\] were in shock”[^a]\n\nShe said [“no”][^b].")
+        assert '<p class="claim-text">“…we [their parents] were in shock”</p>' in doc.html
+        assert '<p class="claim-text">“no”</p>' in doc.html
+        assert "””" not in doc.html and "““" not in doc.html
 
     def test_numbers_follow_reading_order_even_in_lists(self):
         doc, _ = convert("- item[^b]\n\nafter[^a]")

@@ -19,7 +19,7 @@ def test_good_site_builds_with_one_button_per_reference(site: Path):
     assert result.code == 0, result.err
     html = (site / "public/contract-soldiers/index.html").read_text()
     # four references in the body: sent-against-will twice, asked-mod, 2024
-    buttons = re.findall(r'<button class="claim-trigger[^"]*" data-claim="([^"]+)" data-status="([^"]+)"[^>]*popovertarget="([^"]+)" type="button">', html)
+    buttons = re.findall(r'<button (?:aria-labelledby="[^"]+" )?class="claim-trigger[^"]*" data-claim="([^"]+)" data-status="([^"]+)"[^>]*popovertarget="([^"]+)" type="button">', html)
     assert [b[0] for b in buttons] == ["sent-against-will", "asked-mod", "sent-against-will", "2024"]
     texts = texts_by_id(html)
     sources = {"sent-against-will": "Source: Meduza", "asked-mod": "Sources: Newsweek; Agency <No>", "2024": "Source: Agency <No>"}
