@@ -458,10 +458,14 @@ class ClaimsTreeprocessor(Treeprocessor):
             refs = [r for r in state.doc.references if r.claim == cid]
             if refs:
                 back = etree.SubElement(li, "p", {"class": "claim-backrefs"})
-                back.text = util.AtomicString("In the text: ")
-                for i, ref in enumerate(refs):
-                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{ref.number}", "aria-label": f"Back to reference {ref.number} of claim {numbers[cid]}"})
-                    a.text = util.AtomicString(f"↩ {ref.number}" if len(refs) > 1 else "↩")
+                if len(refs) == 1:
+                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{refs[0].number}"})
+                    a.text = util.AtomicString("↩ Back to the text")
+                    continue
+                back.text = util.AtomicString("Back to the text: ")
+                for ref in refs:
+                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{ref.number}", "aria-label": f"reference {ref.number}"})
+                    a.text = util.AtomicString(f"↩ {ref.number}")
                     a.tail = util.AtomicString(" ")
         return section
 
