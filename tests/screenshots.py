@@ -54,7 +54,7 @@ def shoot_explainer(page, url: str, out: Path, stem: str, size: str) -> list[Pat
     for label, index in (("first", 0), ("last", triggers.count() - 1)):
         trigger = triggers.nth(index)
         trigger.scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -window.innerHeight / 3)")
+        page.evaluate("window.scrollBy({top: -innerHeight / 3, behavior: 'instant'})")
         trigger.click()
         written.append(snap(page, out / f"{stem}-panel-{label}.png"))
         page.keyboard.press("Escape")

@@ -131,8 +131,8 @@
     var panel = event.target;
     if (anchored || event.newState !== "open" || !panel.classList || !panel.classList.contains("claim-panel")) return;
     state.placed = panel;
-    // The panel is measurable once shown; the microtask runs after that and before any paint.
-    Promise.resolve().then(function () { if (state.placed === panel) place(panel); });
+    // The panel can be measured once shown; an animation frame comes after that, before paint.
+    requestAnimationFrame(function () { if (state.placed === panel) place(panel); });
   }
 
   function onToggle(event) {
@@ -157,12 +157,22 @@
     var left = Math.min(at.left, marker.left);
     var width = root.clientWidth;
     var height = root.clientHeight;
+    panel.style.maxHeight = "";
     var w = panel.offsetWidth;
     var h = panel.offsetHeight;
     var x = Math.min(Math.max((left + right) / 2 - w / 2, EDGE), Math.max(EDGE, width - w - EDGE));
-    var below = Math.max(at.bottom, marker.bottom) + 6;
-    var above = Math.min(at.top, marker.top) - 6 - h;
-    var y = below + h > height - EDGE && above >= EDGE ? above : below;
+    var top = Math.min(at.top, marker.top);
+    var bottom = Math.max(at.bottom, marker.bottom);
+    var below = height - EDGE - (bottom + 6);
+    var above = top - 6 - EDGE;
+    var y;
+    if (h <= below || (h > above && below >= above)) {
+      y = bottom + 6;
+      if (h > below) panel.style.maxHeight = Math.max(below, 80) + "px";  // scrolls inside
+    } else {
+      if (h > above) panel.style.maxHeight = above + "px";
+      y = top - 6 - Math.min(h, above);
+    }
     panel.style.left = Math.round(x) + "px";
     panel.style.top = Math.round(y) + "px";
   }
