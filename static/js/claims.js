@@ -129,7 +129,9 @@
 
   function onBeforeToggle(event) {
     var panel = event.target;
-    if (anchored || event.newState !== "open" || !panel.classList || !panel.classList.contains("claim-panel")) return;
+    if (!panel.classList || !panel.classList.contains("claim-panel")) return;
+    panel.parentNode.classList.toggle("is-open", event.newState === "open");
+    if (anchored || event.newState !== "open") return;
     state.placed = panel;
     // The panel can be measured once shown; an animation frame comes after that, before paint.
     requestAnimationFrame(function () { if (state.placed === panel) place(panel); });
