@@ -103,6 +103,13 @@ def cmd_serve(args) -> int:
     return serve(args)
 
 
+def port_number(text: str) -> int:
+    """A TCP port for --port: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; --site is accepted before or after the command."""
     site_opt = argparse.ArgumentParser(add_help=False)
@@ -117,8 +124,8 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", parents=[site_opt], help="build and serve with live reload")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=port_number, help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--drafts", action="store_true", help="include pages marked draft")
     serve.set_defaults(run=cmd_serve)
 
