@@ -59,21 +59,33 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Every watched file of the site with its modification time and size."""
     seen: dict[str, tuple[int, int]] = {}
     for name in WATCHED:
-        add_files(root / name, name, seen)
+        path = root / name
+        try:
+            if path.is_dir():
+                add_folder(str(path), name, seen)
+            else:
+                info = path.stat()
+                seen[name] = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            pass  # not there (yet): a file that appears later is a change
     return seen
 
 
-def add_files(path: Path, rel: str, seen: dict[str, tuple[int, int]]) -> None:
-    """Add the file at `path`, or every file under it, to `seen`; vanished files are skipped."""
+def add_folder(folder: str, rel: str, seen: dict[str, tuple[int, int]]) -> None:
+    """Add every file under `folder` to `seen`; one stat per file, so polling 1,000 pages is cheap."""
     try:
-        if path.is_dir():
-            for entry in os.scandir(path):
-                add_files(Path(entry.path), f"{rel}/{entry.name}", seen)
-        elif path.is_file():
-            info = path.stat()
-            seen[rel] = (info.st_mtime_ns, info.st_size)
+        entries = list(os.scandir(folder))
     except OSError:
-        pass  # deleted between listing and looking: the next poll sees it gone
+        return  # removed while we looked: the next poll sees it gone
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                add_folder(entry.path, f"{rel}/{entry.name}", seen)
+            else:
+                info = entry.stat()
+                seen[f"{rel}/{entry.name}"] = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            pass
 
 
 def changed_files(before: dict, after: dict) -> list[str]:
@@ -208,6 +220,15 @@ def error_page(errors: list[str]) -> Reply:
     return Reply(503, body.encode("utf-8"), "text/html; charset=utf-8")
 
 
+def host_allowed(header: str, bound: str) -> bool:
+    """Whether a request's Host names this machine: on loopback, refuse other names, so a web
+    page whose domain is re-pointed at 127.0.0.1 (DNS rebinding) cannot read the preview."""
+    if not is_loopback(bound):
+        return True  # --host was given: the writer chose to be reachable under other names
+    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+    return is_loopback(name.strip("[]").lower())
+
+
 def inject(body: bytes, digest: str) -> bytes:
     """Add the preview's script to an HTML page, before </head> (or at the end without one)."""
     tag = f'<script src="{PREFIX}preview.js" data-digest="{digest}" defer></script>'.encode()
@@ -226,9 +247,15 @@ class Preview:
     out: Path
     base_url: str
     drafts: bool
+    host: str = "127.0.0.1"  # the address listened on, for checking Host headers
     built: bool = False  # has any build succeeded yet?
     errors: list[str] = field(default_factory=list)
     sockets: set = field(default_factory=set)
+
+    def check_host(self, handler: web.RequestHandler) -> None:
+        """Refuse a request whose Host header does not name this machine (see host_allowed)."""
+        if not host_allowed(handler.request.host or "", self.host):
+            raise web.HTTPError(403)
 
     def reply(self, url_path: str) -> Reply:
         """The answer for a request path, from the last good build."""
@@ -257,6 +284,9 @@ class FileHandler(web.RequestHandler):
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
+
+    def prepare(self) -> None:
+        self.preview.check_host(self)
 
     async def get(self) -> None:
         await self.answer(include_body=True)
@@ -288,6 +318,12 @@ class FileHandler(web.RequestHandler):
 class AssetHandler(web.RequestHandler):
     """Serves the preview's own script and stylesheet, which are never part of the site."""
 
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def prepare(self) -> None:
+        self.preview.check_host(self)
+
     def get(self, name: str) -> None:
         if name not in ASSET_NAMES:
             raise web.HTTPError(404)
@@ -303,6 +339,9 @@ class ReloadSocket(websocket.WebSocketHandler):
         self.preview = preview
         self.path = "/"
         self.digest = ""
+
+    def prepare(self) -> None:
+        self.preview.check_host(self)
 
     def open(self) -> None:
         self.path = self.get_query_argument("path", "/")
@@ -336,7 +375,7 @@ def application(preview: Preview) -> web.Application:
     return web.Application(
         [
             (PREFIX + "ws", ReloadSocket, {"preview": preview}),
-            (PREFIX + r"([a-z.]+)", AssetHandler),
+            (PREFIX + r"([a-z.]+)", AssetHandler, {"preview": preview}),
             (r"/.*", FileHandler, {"preview": preview}),
         ],
         log_function=lambda handler: None,  # a writer wants to see rebuilds, not every request
@@ -349,8 +388,12 @@ def application(preview: Preview) -> web.Application:
 def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
     """Rebuild whenever the watched files differ from `before`, until `stop` is set; runs on its own thread."""
     root = Path(preview.site)
-    while not stop.wait(POLL_SECONDS):
+    interval = POLL_SECONDS
+    while not stop.wait(interval):
+        looked = time.perf_counter()
         after = snapshot(root)
+        # a big site takes a while to look at: keep polling under a fifth of the time
+        interval = max(POLL_SECONDS, 4 * (time.perf_counter() - looked))
         if after == before:
             continue
         while not stop.wait(SETTLE_SECONDS):  # let a burst of saves finish
@@ -460,7 +503,7 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
     url = url_of(args.host, port)
     if args.port is None and port != DEFAULT_PORT:
         print(f"port {DEFAULT_PORT} is in use; using {port} instead", flush=True)
-    preview = Preview(args.site, workdir / "site", url, args.drafts)
+    preview = Preview(args.site, workdir / "site", url, args.drafts, args.host)
     before = snapshot(Path(args.site))  # taken before the first build, so no save is missed
     result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts)
     preview.take(result)

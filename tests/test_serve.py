@@ -288,6 +288,19 @@ def test_no_path_reaches_outside_the_output_folder(preview, path):
     assert SECRET.encode() not in body and b"root:" not in body
 
 
+def test_a_page_under_another_host_name_is_refused(preview):
+    """A site whose domain is re-pointed at 127.0.0.1 (DNS rebinding) must not read the preview."""
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+    for host, allowed in ((f"evil.example:{port}", False), (f"localhost:{port}", True), (f"127.0.0.1:{port}", True)):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/", headers={"Host": host})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert (response.status == 200) == allowed, (host, response.status)
+        assert allowed or b"Fixture explainers" not in body
+
+
 def test_a_symlink_out_of_the_output_folder_is_refused(preview, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
