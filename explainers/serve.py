@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tornado import httpserver, netutil, web, websocket
+from tornado.ioloop import IOLoop
 
 from .builder import BuildResult, build, display_root
 from .model import Problems
@@ -81,6 +82,8 @@ def add_folder(folder: str, rel: str, seen: dict[str, tuple[int, int]]) -> None:
         try:
             if entry.is_dir():
                 add_folder(entry.path, f"{rel}/{entry.name}", seen)
+            elif rel.startswith("content") and not entry.name.endswith(".md"):
+                continue  # an editor's swap or backup file: the builder reads only .md here
             else:
                 info = entry.stat()
                 seen[f"{rel}/{entry.name}"] = (info.st_mtime_ns, info.st_size)
@@ -522,8 +525,6 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
 
 async def serve_until_stopped(preview: Preview, before: dict, sockets: list[socket.socket]) -> None:
     """Serve and watch until SIGINT or SIGTERM, then close every connection."""
-    from tornado.ioloop import IOLoop
-
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -536,9 +537,13 @@ async def serve_until_stopped(preview: Preview, before: dict, sockets: list[sock
     try:
         await stopping.wait()
     finally:
+        loop.remove_signal_handler(signal.SIGINT)  # a second Ctrl-C quits at once
         stop.set()
         server.stop()
         for sock in list(preview.sockets):
             sock.close()
-        await asyncio.to_thread(watcher.join)  # let a build in progress finish writing
+        await asyncio.to_thread(watcher.join, 0.5)
+        if watcher.is_alive():
+            print("stopping once the build in progress is written (Ctrl-C again to quit now)", flush=True)
+            await asyncio.to_thread(watcher.join)
         await server.close_all_connections()

@@ -422,4 +422,5 @@ def test_snapshots_see_added_changed_and_removed_files(site):
     (site / "content" / "new.md").write_text("new", encoding="utf-8")
     (site / "content" / "about.md").unlink()
     (site / "README.txt").write_text("not watched", encoding="utf-8")
+    (site / "content" / ".first.md.swp").write_text("an editor's swap file", encoding="utf-8")
     assert changed_files(before, snapshot(site)) == ["content/about.md", "content/first.md", "content/new.md"]
