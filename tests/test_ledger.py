@@ -333,3 +333,125 @@ def test_new_page_joins_the_ledger_and_export(site: Path):
     fresh = [c for c in data["claims"] if c["page"]["path"] == "fresh/"]
     assert [(c["id"], c["text"], c["status"]["key"]) for c in fresh] == [("example-claim", "the highlighted text of a claim", "unverified")]
     assert 'href="../fresh/#claim-example-claim"' in (site / "public/claims/index.html").read_text()
+
+
+# in a real browser
+
+
+def visible_rows(page) -> list[dict]:
+    """Status, page and source names of the rows a reader can see."""
+    return page.eval_on_selector_all(
+        "#ledger-table tbody tr",
+        "rows => rows.filter(r => r.offsetParent !== null).map(r => ({status: r.dataset.status, page: r.dataset.page,"
+        " sources: [...r.querySelectorAll('[data-source]')].map(e => e.dataset.source)}))",
+    )
+
+
+def shown_counts(page) -> dict[str, int]:
+    return {li.get_attribute("data-status-count"): int(li.locator(".ledger-number").inner_text()) for li in page.locator("[data-status-count]").all()}
+
+
+def test_filters_follow_status_and_source_and_reset(browser, bundled_site: Path):
+    from browser import serve_folder
+    from playwright.sync_api import expect
+
+    data = json.loads((bundled_site / "claims.json").read_text())["claims"]
+    with serve_folder(bundled_site, "/explainers/") as base:
+        page = browser.new_page()
+        page.goto(base + "claims/")
+        live = page.locator("#ledger-count")
+        assert page.locator("#ledger-filters").is_visible()
+        assert live.inner_text() == "Showing all 40 claims." and len(visible_rows(page)) == 40
+
+        page.select_option("#filter-status", "verified")
+        verified = [c for c in data if c["status"]["key"] == "verified"]
+        rows = visible_rows(page)
+        assert 0 < len(rows) == len(verified) < 40 and {r["status"] for r in rows} == {"verified"}
+        assert live.inner_text() == f"Showing {len(verified)} of 40 claims (status Verified)."
+        assert shown_counts(page) == {key: (len(verified) if key == "verified" else 0) for key in shown_counts(page)}
+        assert page.evaluate("location.search") == "?status=verified"
+
+        page.select_option("#filter-source", "Newsweek")
+        both = [c for c in verified if "Newsweek" in [s["name"] for s in c["sources"]]]
+        rows = visible_rows(page)
+        assert 0 < len(rows) == len(both) < len(verified)
+        assert all(r["status"] == "verified" and "Newsweek" in r["sources"] for r in rows)
+        assert live.inner_text() == f"Showing {len(both)} of 40 claims (status Verified, source Newsweek)."
+        assert page.evaluate("location.search") == "?status=verified&source=Newsweek"
+
+        page.select_option("#filter-status", "")  # source alone
+        newsweek = [c for c in data if "Newsweek" in [s["name"] for s in c["sources"]]]
+        assert len(visible_rows(page)) == len(newsweek) > len(both)
+        assert sum(shown_counts(page).values()) == len(newsweek)
+
+        page.locator("#ledger-filters button[type=reset]").click()
+        expect(page.locator("#ledger-table tbody tr:not([hidden])")).to_have_count(40)  # reset applies after the form clears
+        assert live.inner_text() == "Showing all 40 claims."
+        assert page.input_value("#filter-source") == "" and page.evaluate("location.search") == ""
+        assert sum(shown_counts(page).values()) == 40
+        page.close()
+
+
+def test_no_match_says_so_and_the_filters_come_from_the_address(browser, history_site: Path):
+    from browser import serve_folder
+    from playwright.sync_api import expect
+
+    with serve_folder(history_site / "public", "/sub/site/") as base:
+        page = browser.new_page()
+        page.goto(base + "claims/?page=corrected&source=nobody")
+        assert page.input_value("#filter-page") == "corrected" and page.input_value("#filter-source") == ""
+        rows = visible_rows(page)
+        assert [r["page"] for r in rows] == ["corrected"] * 3
+        page.select_option("#filter-status", "disputed")  # the hostile page's only claim is disputed
+        assert visible_rows(page) == []
+        assert page.locator("#ledger-empty").is_visible()
+        assert page.locator("#ledger-count").inner_text() == "No claim matches status Disputed, explainer A story that was corrected."
+        page.locator("#ledger-empty button").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#ledger-table tbody tr:not([hidden])")).to_have_count(4)
+        assert not page.locator("#ledger-empty").is_visible()
+        assert page.evaluate("document.activeElement.id") == "filter-status"  # focus is not lost with the hidden button
+        page.close()
+
+
+def test_without_javascript_the_table_is_whole_and_no_dead_controls_show(browser, bundled_site: Path):
+    from browser import serve_folder
+
+    with serve_folder(bundled_site, "/explainers/") as base:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base + "claims/?status=verified")
+        assert not page.locator("#ledger-filters").is_visible()
+        assert len(visible_rows(page)) == 40
+        assert page.locator("#ledger-count").inner_text() == "40 claims."
+        context.close()
+
+
+def test_ledger_has_no_axe_violations(browser, bundled_site: Path):
+    from browser import describe, run_axe, serve_folder
+
+    with serve_folder(bundled_site, "/explainers/") as base:
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "claims/")
+        assert (violations := run_axe(page)) == [], describe(violations)
+        page.select_option("#filter-status", "verified")
+        assert (violations := run_axe(page)) == [], describe(violations)
+        page.emulate_media(color_scheme="dark")
+        assert (violations := run_axe(page)) == [], describe(violations)
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its own region
+        assert all(url.startswith(base) for url in requests)
+        page.close()
+
+
+def test_corrections_have_no_axe_violations(browser, history_site: Path):
+    from browser import describe, run_axe, serve_folder
+
+    with serve_folder(history_site / "public", "/sub/site/") as base:
+        page = browser.new_page()
+        page.goto(base + "corrected/")
+        assert page.locator("#corrections-heading").is_visible()
+        assert (violations := run_axe(page, "section.corrections")) == [], describe(violations)
+        page.close()
