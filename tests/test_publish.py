@@ -3,9 +3,14 @@ list exactly the published pages, builds are reproducible, the CSP holds, `check
 broken links."""
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import re
 import shutil
+import socket
+import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -421,3 +426,67 @@ def test_pages_workflow_builds_with_the_pages_url_and_deploys_the_output():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == output_dir
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+# --- the README's nginx example, served for real when nginx is installed --------------------
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_readme_nginx_example_serves_the_site_with_404_and_cache_headers(tmp_path: Path):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx not installed")
+    block = re.search(r"```nginx\n(.*?)```", (REPO / "README.md").read_text(), re.S).group(1)
+    www, port = tmp_path / "www", free_port()
+    base = f"http://127.0.0.1:{port}/explainers/"
+    out = build(REPO, www / "explainers", "--base-url", base)
+    conf = tmp_path / "nginx.conf"
+    temp = f"{tmp_path}/temp"
+    # workers must be able to read the pytest temp folder, which only its owner may enter
+    user = f"{pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name}"
+    conf.write_text(
+        f"user {user}; daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; client_body_temp_path {temp}; proxy_temp_path {temp};"
+        f" fastcgi_temp_path {temp}; uwsgi_temp_path {temp}; scgi_temp_path {temp};\n"
+        f"server {{ listen 127.0.0.1:{port};\n{block.replace('/var/www', str(www))}\n}} }}\n"
+    )
+    server = subprocess.Popen([nginx, "-c", str(conf)], stderr=subprocess.PIPE)
+    try:
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(base, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        result = crawl(base, {base: 200, base + "no/such/deep/page/": 404})
+        assert result.problems == []
+        css = next(u for u in result.fetched if u.endswith(".css"))
+        with urllib.request.urlopen(css) as response:
+            assert "immutable" in response.headers["Cache-Control"]
+        with urllib.request.urlopen(base) as response:
+            assert response.headers["Cache-Control"] == "no-cache"
+            policy = parse_html(response.read().decode()).meta["Content-Security-Policy"]
+            assert response.headers["Content-Security-Policy"].startswith(policy)
+        assert (out / "404.html").is_file()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_generated_page_that_names_its_path_gets_a_canonical_link(fixture_site: Path):
+    from explainers.load import load_site
+    from explainers.model import Problems
+    from explainers.render import fingerprint_static, make_environment
+
+    site = load_site(fixture_site, "", Problems())
+    env = make_environment(site, fingerprint_static(site)[1])
+    common = dict(page=None, root="../", nav=[], explainers=[], home=None)
+    named = parse_html(env.get_template("partials/meta.html").render(url_path="claims/", meta_title="All claims", **common))
+    assert named.canonical == "https://example.org/explainers/claims/" and named.meta["og:title"] == "All claims"
+    unnamed = parse_html(env.get_template("partials/meta.html").render(**common))
+    assert unnamed.canonical is None and "robots" not in unnamed.meta  # only the 404 page is noindex
