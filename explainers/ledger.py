@@ -260,7 +260,7 @@ def render_files(site: Site, pages: list[Page], env) -> dict[str, bytes]:
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     html = env.get_template("claims.html").render(
-        page=None, root="../", entries=entries, options=filter_options(site, entries),
+        page=None, root="../", url_path="claims/", meta_title="Claims ledger", entries=entries, options=filter_options(site, entries),
         page_count=len({e.page_key for e in entries}), nav=nav,
     )
     return {LEDGER: html.encode("utf-8"), EXPORT: export(site, entries)}

@@ -105,6 +105,7 @@ def test_ledger_is_an_accessible_table_complete_without_javascript(bundled_site:
     assert re.search(r'<script src="\.\./js/ledger\.[0-9a-f]{10}\.js" defer>', html)
     assert re.search(r'<link rel="stylesheet" href="\.\./css/ledger\.[0-9a-f]{10}\.css">', html)
     assert "ledger." not in (bundled_site / "contract-soldiers/index.html").read_text().split("</head>")[0]
+    assert '<link rel="canonical" href="https://example.org/explainers/claims/">' in html  # through partials/meta.html
     assert "<style" not in html and not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html)
 
 
