@@ -46,8 +46,8 @@ ASSETS = Path(__file__).resolve().parent / "serve_assets"
 ASSET_NAMES = ("preview.js", "preview.css")
 PREFIX = "/__preview__/"  # cannot clash with a page: slugs have no underscores
 WATCHED = ("content", "layouts", "static", "site.yaml")
-POLL_SECONDS = 0.05  # how often the watched files are looked at
-SETTLE_SECONDS = 0.03  # a burst of saves closer together than this makes one rebuild
+POLL_SECONDS = 0.025  # how often the watched files are looked at
+SETTLE_SECONDS = 0.025  # a burst of saves closer together than this makes one rebuild
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20  # with no --port, the next free one of 8000..8019
 MOVING_OUTPUT_WAIT = 0.5  # the builder swaps the output folder in with two renames
@@ -120,6 +120,8 @@ def crash_location(exc: Exception, root: Path, shown_root: str) -> tuple[str, in
     if not filename:
         layouts = str((root / "layouts").resolve())
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(layouts)]
+        if not frames:  # not a writer's mistake but the builder's: its developers need the traceback
+            traceback.print_exception(exc, file=sys.stderr)
         filename, line = (frames[-1].filename, frames[-1].lineno) if frames else ("site.yaml", 1)
     path = Path(filename)
     try:
@@ -132,7 +134,7 @@ def crash_location(exc: Exception, root: Path, shown_root: str) -> tuple[str, in
 def crash_message(exc: Exception) -> str:
     """What went wrong, in one line."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {' '.join(str(message).split())}"
+    return f"the build stopped with {type(exc).__name__}: {' '.join(str(message).split())}"
 
 
 # ---------------------------------------------------------------- answering requests
