@@ -37,9 +37,9 @@ class Server:
     lines: list[str] = field(default_factory=list)
 
     def stop(self) -> tuple[int, str]:
-        """Send Ctrl-C; return the exit code and everything printed on stderr."""
+        """Press Ctrl-C (SIGINT to the whole process group, as a terminal does); return the exit code and stderr."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            os.killpg(self.proc.pid, signal.SIGINT)
         code = self.proc.wait(timeout=20)
         return code, self.proc.stderr.read()
 
@@ -52,7 +52,7 @@ def start_server(site: Path, *options: str) -> Server:
     """Start `build.py serve` and wait for it to print its URL."""
     proc = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), *options],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, start_new_session=True,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
