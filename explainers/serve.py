@@ -1,7 +1,7 @@
 """`serve`: build, serve the output on loopback, rebuild on every save, reload the open pages.
 
-Built on tornado, the server the pinned livereload package runs on, with our own handlers
-rather than `livereload.Server`, because that server cannot do what a writer needs here:
+Built on tornado with our own handlers, not on the livereload package (itself a thin layer
+over tornado), because `livereload.Server` cannot do what a writer needs here:
 it injects an inline <script>, which the pages' Content-Security-Policy blocks; it polls
 every 800 ms and ignores any change within 3 s of the last reload; it runs the build on
 the thread that serves requests, so pages stall while building; its client speaks only
