@@ -12,7 +12,7 @@ def serve(args) -> int:
     """Build once, then serve the output folder until Ctrl-C."""
     from .cli import report
 
-    result = build(args.site, drafts=args.drafts)
+    result = build(args.site, drafts=args.drafts, use_cache=not getattr(args, "no_cache", False))
     report(result.problems)
     if not result.written:
         return 1
