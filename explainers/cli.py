@@ -27,8 +27,10 @@ def cmd_build(args) -> int:
     if not result.written:
         print(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
         return EXIT_CONTENT
-    done = "up to date" if result.up_to_date else f"built {result.page_count} page(s) into {result.out}"
-    print(f"{done} in {result.seconds * 1000:.0f} ms" if not result.up_to_date else f"{result.out} is {done} ({result.page_count} page(s), checked in {result.seconds * 1000:.0f} ms)")
+    if result.up_to_date:
+        print(f"{result.out} is up to date: {result.page_count} page(s), checked in {result.seconds * 1000:.0f} ms")
+    else:
+        print(f"built {result.page_count} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
     return EXIT_OK
 
 
