@@ -16,7 +16,7 @@ from . import output, parallel
 from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
 from .load import load_site
 from .model import Page, Problems, Site
-from .pipeline import check, page_paths, slug_table, static_files
+from .pipeline import check, page_paths, slug_dep, slug_table, static_files
 from .render import Reuse, render
 
 
@@ -82,11 +82,11 @@ def content_name(site: Site, path: Path) -> str:
     return path.relative_to(site.root / "content").as_posix()
 
 
-def is_fresh(entry: PageEntry, slugs: dict[str, str], all_slugs: str) -> bool:
+def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str) -> bool:
     """True when a cached page's HTML was made with the slugs it would look up now."""
     if not entry.parsed:
         return False
-    return all(all_slugs == value if key == ALL_SLUGS else slugs.get(key) == value for key, value in entry.slug_deps.items())
+    return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
 
 
 def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None) -> tuple[list[Page], dict[str, PageEntry]]:
@@ -108,7 +108,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     pages = [entries[n].page for n in names if entries[n].page is not None and (drafts or not entries[n].page.draft)]
     slugs, files = slug_table(pages), static_files(site)
     all_slugs = digest(repr(sorted(slugs.items())))
-    stale = [page for page in pages if not is_fresh(entries[page.name], slugs, all_slugs)]
+    stale = [page for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
     for page, parsed in parallel.parse_pages(site, stale, slugs, files):
         entry = entries[page.name]
         entry.page, entry.parsed = page, True

@@ -65,9 +65,9 @@ class PageEntry:
     parsed: bool = False  # page.doc and the notes are filled in
     note_problems: list[Problem] = field(default_factory=list)
     convert_problems: list[Problem] = field(default_factory=list)
-    # slugs the body looked up while converting: content path -> URL path (None: no such page);
-    # ALL_SLUGS under the key "" when it looked at the whole table
-    slug_deps: dict[str, str | None] = field(default_factory=dict)
+    # what the body looked up while converting: content path -> pipeline.slug_dep();
+    # the key ALL_SLUGS (with the digest of the table) when it read the whole table
+    slug_deps: dict[str, str] = field(default_factory=dict)
 
 
 ALL_SLUGS = "*"

@@ -89,7 +89,7 @@ class Parsed:
 
     note_problems: Problems = field(default_factory=Problems)
     convert_problems: Problems = field(default_factory=Problems)
-    slug_deps: dict[str, str | None] = field(default_factory=dict)
+    slug_deps: dict[str, str] = field(default_factory=dict)
     all_slugs: bool = False
 
 
@@ -117,8 +117,21 @@ class Converter:
         page.doc, errors = self.ext.convert(context, page.body)
         for line, message in errors:
             result.convert_problems.error(page.rel, page.body_line + line - 1, message)
-        result.slug_deps, result.all_slugs = dict(lookups.used), lookups.all
+        result.slug_deps = {key: slug_dep(site, slugs, key) for key in lookups.used}
+        result.all_slugs = lookups.all
         return result
+
+
+def slug_dep(site: Site, slugs: dict[str, str], name: str) -> str:
+    """What a body's lookup of `name` found: its URL path, or whether a file not built (a draft) is there.
+
+    The claims extension words a broken link's error by whether the file exists, so that
+    is part of what a cached body depends on.
+    """
+    slug = slugs.get(name)
+    if slug is not None:
+        return "url:" + slug
+    return "file" if isinstance(name, str) and (site.root / "content" / name).is_file() else "none"
 
 
 def slug_table(pages: list[Page]) -> dict[str, str]:

@@ -177,3 +177,11 @@ def test_drafts_flag_switches_cleanly(tmp_path: Path, drafts: bool):
     clean = build(str(site), out=tmp_path / "clean", drafts=drafts, use_cache=False)
     assert incremental.written and clean.written
     assert snapshot(site / "public") == snapshot(tmp_path / "clean")
+
+
+def test_a_broken_link_is_worded_anew_when_its_target_file_appears(tmp_path: Path):
+    site = make_site(tmp_path)
+    edit(site / "content" / "second.md", "Back to", "See [later](later.md). Back to")
+    assert "there is no page content/later.md" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
+    (site / "content" / "later.md").write_text("---\ntitle: Later\ndate: 2023-01-01\ndraft: true\n---\nSoon.\n", encoding="utf-8")
+    assert "content/later.md is a draft" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
