@@ -14,9 +14,10 @@ from . import load
 from .model import Page, Problems, Site
 from .pipeline import Converter, Parsed
 
-# Below these many pages, forking workers costs more than it saves (measured with
-# bench/bench.py: a worker's start-up and the pickling of its results cost about as much
-# as reading ~40 pages or converting ~8).
+# Below these many pages, forking workers costs more than it saves. From per-page costs
+# on the 2-core machine (reading front matter ~1 ms, converting a 900-word page with 20
+# claims ~15 ms, forking a worker and pickling its results ~20 ms): a rough threshold,
+# not a tuned one. Small sites and one-page edits stay in this process either way.
 MIN_READS = 64
 MIN_PARSES = 16
 
