@@ -2,7 +2,8 @@
 
 With the cache (the default), a page is read and converted again only when its file, or
 something it depends on, changed; a page's HTML is rendered again only when its key
-changed, and otherwise hard-linked from the last output. The output is byte for byte the
+changed, and otherwise hard-linked from the last output. Only a successful build writes
+the cache: a failed one, like `check`, leaves the site folder as it was. The output is byte for byte the
 output of a clean build: `--no-cache` makes one, and tests/test_cache.py compares them.
 """
 from __future__ import annotations
@@ -89,8 +90,11 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
     return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
 
 
-def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None) -> tuple[list[Page], dict[str, PageEntry]]:
-    """Read and convert every page, taking unchanged ones from the cache; problems in phase order."""
+def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+    """Read and convert every page, taking unchanged ones from the cache; problems in phase order.
+
+    Returns the pages, every content file's entry, and the names of the entries made anew.
+    """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
     for name in names:
@@ -120,11 +124,14 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
         problems.extend(entries[page.name].note_problems)
     for page in pages:
         problems.extend(entries[page.name].convert_problems)
-    if cache:
-        for name in changed:
-            cache.store_page(name, entries[name])
-        cache.prune_pages(set(names))
-    return pages, entries
+    return pages, entries, changed
+
+
+def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str]) -> None:
+    """Store what changed and forget files that are gone; only a successful build writes the cache."""
+    for name in changed:
+        cache.store_page(name, entries[name])
+    cache.prune_pages(set(entries))
 
 
 def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None, use_cache: bool = True) -> BuildResult:
@@ -135,7 +142,7 @@ def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None,
         return BuildResult(problems)
     inputs = gather_inputs(site, problems)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
-    pages, _ = read_and_parse(site, problems, drafts, inputs, cache)
+    pages, _, _ = read_and_parse(site, problems, drafts, inputs, cache)
     check(site, pages, problems, strict=strict)
     return BuildResult(problems, site, pages, page_count=len(pages))
 
@@ -167,7 +174,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         result.written = result.up_to_date = True
         result.page_count = record.page_count
         return finish(result, started)
-    pages, entries = read_and_parse(site, problems, drafts, inputs, cache)
+    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache)
     check(site, pages, problems, strict=False)
     result.pages, result.page_count = pages, len(pages)
     if problems.errors:
@@ -184,6 +191,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         output.write(files, target)
     result.written, result.rendered = True, reuse.rendered
     if cache:
+        save_pages(cache, entries, changed)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
         cache.store_build_record(BuildRecord(str(target), records, key, list(problems), len(pages)))
     return finish(result, started)

@@ -185,3 +185,11 @@ def test_a_broken_link_is_worded_anew_when_its_target_file_appears(tmp_path: Pat
     assert "there is no page content/later.md" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
     (site / "content" / "later.md").write_text("---\ntitle: Later\ndate: 2023-01-01\ndraft: true\n---\nSoon.\n", encoding="utf-8")
     assert "content/later.md is a draft" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
+
+
+def test_a_failed_build_writes_no_cache(tmp_path: Path):
+    site = make_site(tmp_path)
+    edit(site / "content" / "second.md", "[said Ukraine][^casualties]", "[said Ukraine][^casualties] [^nope]")
+    assert run_cli("build", "--site", str(site)).code == 1
+    assert run_cli("check", "--site", str(site)).code == 1
+    assert not (site / ".cache").exists()
