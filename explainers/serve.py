@@ -104,10 +104,10 @@ def full_rebuild(changed: list[str]) -> bool:
 # ---------------------------------------------------------------- building
 
 
-def safe_build(site: str, out: Path, base_url: str, drafts: bool) -> BuildResult:
+def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True) -> BuildResult:
     """Build, turning a crash (say, a Jinja error in a layout) into an error at its line."""
     try:
-        return build(site, out=out, base_url=base_url, drafts=drafts)
+        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache)
     except Exception as exc:  # the preview must outlive any mistake a writer can make
         problems = Problems()
         problems.error(*crash_location(exc, Path(site), display_root(site)), crash_message(exc))
@@ -253,6 +253,7 @@ class Preview:
     base_url: str
     drafts: bool
     host: str = "127.0.0.1"  # the address listened on, for checking Host headers
+    use_cache: bool = True
     built: bool = False  # has any build succeeded yet?
     errors: list[str] = field(default_factory=list)
     sockets: set = field(default_factory=set)
@@ -408,7 +409,7 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
             after = latest
         changed, before = changed_files(before, after), after
         started = time.perf_counter()
-        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts)
+        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache)
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
 
@@ -508,9 +509,9 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
     url = url_of(args.host, port)
     if args.port is None and port != DEFAULT_PORT:
         print(f"port {DEFAULT_PORT} is in use; using {port} instead", flush=True)
-    preview = Preview(args.site, workdir / "site", url, args.drafts, args.host)
+    preview = Preview(args.site, workdir / "site", url, args.drafts, args.host, use_cache=not getattr(args, "no_cache", False))
     before = snapshot(Path(args.site))  # taken before the first build, so no save is missed
-    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts)
+    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache)
     preview.take(result)
     for problem in result.problems:
         print(problem, file=sys.stderr, flush=True)
