@@ -22,7 +22,7 @@ from conftest import REPO, run_cli  # noqa: E402
 
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")
-PAGES = {"home": "", "explainer": "contract-soldiers/", "about": "about/", "404": "no-such-page/"}
+PAGES = {"home": "", "explainer": "contract-soldiers/", "about": "about/", "ledger": "claims/", "404": "no-such-page/"}
 
 
 def shoot_pages(browser, base: str, out: Path, only: str | None) -> list[Path]:

@@ -30,8 +30,8 @@ def active(page) -> str:
 
 
 def tab_to_first_trigger(page) -> str:
-    """Focus the link just before the first claim, then Tab once, as a reader would."""
-    page.focus(".how-to a")
+    """Focus the last link before the first claim (in the status summary), then Tab once, as a reader would."""
+    page.locator(".status-summary a").last.focus()
     page.keyboard.press("Tab")
     first = page.locator("button.claim-trigger").first.get_attribute("id")
     assert active(page) == first
