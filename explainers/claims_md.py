@@ -44,6 +44,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import rawhtml
 from .model import Claim, Doc, Link, Reference, Site, Source
 
 REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
@@ -383,9 +384,10 @@ class ClaimsTreeprocessor(Treeprocessor):
             value = unstash(self.md, raw).strip()
             parts = urllib.parse.urlsplit(value)
             line = self.ext.line_of(raw) if raw else 1
-            if parts.scheme:
-                if parts.scheme.lower() not in SAFE_SCHEMES:
-                    self.ext.error(line, f"link to '{value}' uses '{parts.scheme}:'; only http:, https: and mailto: links are allowed")
+            scheme = rawhtml.url_scheme(value)  # as a browser reads it: `&#106;avascript:` is javascript:
+            if parts.scheme or scheme:
+                if scheme not in SAFE_SCHEMES:
+                    self.ext.error(line, f"link to '{value}' uses '{scheme or parts.scheme}:'; only http:, https: and mailto: links are allowed")
                     el.set(attr, "#")
                 continue
             if not parts.path or parts.path.startswith("/") or parts.netloc:
@@ -468,6 +470,7 @@ def in_panel(el: etree.Element, parents: dict) -> bool:
 def unstash(md, text: str) -> str:
     """Text with Markdown's placeholders (escapes, stashed entities) replaced by what they stand for."""
     text = util.HTML_PLACEHOLDER_RE.sub(lambda m: html.unescape(strip_tags(md.htmlStash.rawHtmlBlocks[int(m.group(1))])) if int(m.group(1)) < len(md.htmlStash.rawHtmlBlocks) else "", text)
+    text = text.replace(util.AMP_SUBSTITUTE, "&")  # autolinked e-mail addresses are entity-encoded
     return re.sub(f"{util.STX}(\\d+){util.ETX}", lambda m: chr(int(m.group(1))), text)
 
 
@@ -540,4 +543,5 @@ def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
         extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
         output_format="html",
     )
+    rawhtml.register(md, ext)  # refuse scripts, handlers and unsafe URLs in raw HTML
     return md, ext
