@@ -41,7 +41,12 @@ def parse_pages(site: Site, pages: list[Page], problems: Problems) -> None:
     files = static_files(site)
     for page in pages:
         context = Context(site, page.name, root_of(page), page.claims, page.sources, slugs, files)
-        page.doc, errors = ext.convert(context, page.body)
+        try:
+            page.doc, errors = ext.convert(context, page.body)
+        except RecursionError:  # Python-Markdown recurses once per level of nesting
+            problems.error(page.rel, page.body_line, "lists, quotes or emphasis are nested hundreds of levels deep here; Markdown cannot read that")
+            md, ext = make_markdown()  # the failed parse leaves state behind that reset() does not clear
+            continue
         for line, message in errors:
             problems.error(page.rel, page.body_line + line - 1, message)
 
