@@ -48,6 +48,11 @@ class Fields:
             return default
         if required and not value.strip():
             self.error(key, f"'{key}' is empty")
+        bad = next((c for c in value if is_invisible_control(c)), None)
+        if bad is not None:
+            # a YAML escape such as "\0" or "\e": invisible to readers, and forbidden in XML feeds
+            self.error(key, f"'{key}' contains the control character U+{ord(bad):04X}; delete it")
+            return default
         return value
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
@@ -95,6 +100,11 @@ class Fields:
                     self.error(key, message)
                 else:
                     self.problems.warning(self.path, self.line(key), message)
+
+
+def is_invisible_control(c: str) -> bool:
+    """True for a control character other than tab and newline, or a Unicode noncharacter."""
+    return (c < " " and c not in "\t\n\r") or "\x7f" <= c <= "\x9f" or c in "\ufffe\uffff"
 
 
 def _kind(value: object) -> str:

@@ -72,6 +72,8 @@ CASES = [
     bad("title-is-a-list", page("title: [a, b]\ndate: 2022-01-01\n", "x\n"), ("content/bad.md", 2, ("title", "must be text", "list"))),
     bad("impossible-date", page("title: T\ndate: 2022-02-30\n", "x\n"), ("content/bad.md", 3, ("date", "YYYY-MM-DD", "2022-02-30"))),
     bad("date-in-words", page("title: T\ndate: 19 May 2022\n", "x\n"), ("content/bad.md", 3, ("date", "YYYY-MM-DD"))),
+    bad("control-character-in-title", page('title: "bell \\a and escape \\e"\ndate: 2022-01-01\n', "x\n"), ("content/bad.md", 2, ("'title'", "control character U+0007"))),
+    bad("nul-escape-in-a-note", page(FRONT.replace("}", ', note: "a\\0b"}')), ("content/bad.md", 5, ("'note'", "U+0000"))),
     bad("malformed-updated", page(FRONT + "updated: yesterday\n"), ("content/bad.md", 6, ("updated", "YYYY-MM-DD"))),
     bad("slug-with-spaces", page(FRONT + "slug: My Page\n"), ("content/bad.md", 6, ("slug", "lowercase letters"))),
     bad("slug-escapes-output", page(FRONT + "slug: ../../outside\n"), ("content/bad.md", 6, ("slug", "../../outside", "lowercase letters"))),
