@@ -53,6 +53,8 @@ FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Files the builder writes beside the pages (SPEC 6): a body may link to them by these paths.
+GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 
 
@@ -374,8 +376,17 @@ class ClaimsTreeprocessor(Treeprocessor):
         return sentences[-1].strip() if sentences else text
 
     def check_links(self, root: etree.Element, parents: dict) -> None:
-        """Refuse unsafe schemes, turn `page.md` links into page URLs, check asset links."""
+        """Refuse unsafe schemes, turn `page.md` links into page URLs, check asset links.
+
+        Every internal link is written from the site root and made relative to the page:
+        `other.md` (a page), `images/x.jpg` (a file under static/), `./` (the home page) or
+        one of GENERATED. A path starting with `/` inside base_url's path would break when
+        the site is served under another path, so it is an error; outside it, it is a link
+        to another part of the same domain and left alone.
+        """
         context, state = self.ext.context, self.ext.state
+        base_path = urllib.parse.urlsplit(context.site.base_url).path or "/"
+        seen: dict[str, int] = {}
         for el in list(root.iter()):
             attr = {"a": "href", "img": "src"}.get(el.tag)
             if not attr or el.get(attr) is None or in_panel(el, parents):
@@ -383,33 +394,53 @@ class ClaimsTreeprocessor(Treeprocessor):
             raw = el.get(attr)
             value = unstash(self.md, raw).strip()
             parts = urllib.parse.urlsplit(value)
-            line = self.ext.line_of(raw) if raw else 1
+            line = self.nth_line(raw, seen)
             scheme = rawhtml.url_scheme(value)  # as a browser reads it: `&#106;avascript:` is javascript:
             if parts.scheme or scheme:
                 if scheme not in SAFE_SCHEMES:
                     self.ext.error(line, f"link to '{value}' uses '{scheme or parts.scheme}:'; only http:, https: and mailto: links are allowed")
                     el.set(attr, "#")
                 continue
-            if not parts.path or parts.path.startswith("/") or parts.netloc:
-                if parts.fragment and not parts.path:
+            if parts.netloc:
+                continue
+            if not parts.path:
+                if parts.fragment:
                     state.doc.links.append(Link(context.name, parts.fragment, line))
                 continue
             path = urllib.parse.unquote(parts.path)
+            suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+            if path.startswith("/"):
+                if (path + "/").startswith(base_path):
+                    self.ext.error(line, f"link to '{path}' starts with '/', so it breaks when the site is served under another path; write the page's file (other-page.md) or the path under static/")
+                continue
             if path.endswith(".md"):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(context.name), path))
                 state.doc.links.append(Link(target, parts.fragment, line))
                 slug = context.slugs.get(target)
                 if slug is None:
-                    self.ext.error(line, f"link to '{path}': there is no page content/{target}")
+                    exists = (context.site.root / "content" / target).is_file()
+                    why = f"content/{target} is a draft, left out without --drafts" if exists else f"there is no page content/{target}"
+                    self.ext.error(line, f"link to '{path}': {why}")
                     continue
                 url = (context.root + slug) or "./"
                 el.set(attr, url + (f"#{parts.fragment}" if parts.fragment else ""))
+                continue
+            target = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
+            if target in ("./", "."):
+                el.set(attr, (context.root or "./") + suffix)
+            elif target in GENERATED or target in context.static_files:
+                el.set(attr, context.root + target + suffix)
+            elif target == ".." or target.startswith("../"):
+                self.ext.error(line, f"link to '{path}' points outside the site; write paths from the site root")
             else:
-                asset = posixpath.normpath(path.lstrip("./"))
-                if asset not in context.static_files:
-                    self.ext.error(line, f"link to '{path}': no such file under static/ (and links to pages end in .md)")
-                    continue
-                el.set(attr, context.root + asset)
+                self.ext.error(line, f"link to '{path}': no such file under static/ (links to pages end in .md; the builder also writes {', '.join(GENERATED)})")
+
+    def nth_line(self, raw: str, seen: dict[str, int]) -> int:
+        """The body line of this occurrence of a link target, counting earlier identical ones."""
+        nth = seen.get(raw, 0)
+        seen[raw] = nth + 1
+        found = [number for number, line in enumerate(self.ext.state.lines, 1) for _ in range(line.count(raw) if raw else 0)]
+        return found[min(nth, len(found) - 1)] if found else 1
 
     def endnotes(self, numbers: dict[str, int]) -> etree.Element | None:
         """The list of every claim of the page, each with id claim-ID, in reading order."""

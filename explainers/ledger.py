@@ -1,7 +1,266 @@
-"""Claims as data (claims.json, the claims/ ledger page): the claims-as-data issue fills this module in."""
+"""Claims as data: the claims/ ledger page, claims.json, ClaimReview JSON-LD and corrections.
+
+Every view here is built from one list of `Entry` values, a claim together with the page it
+belongs to, its reading-order number, its text and its resolved status and sources, so the
+ledger, the export and the JSON-LD cannot disagree about a claim.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
 
-def render_files(site, pages, env) -> dict[str, bytes]:
-    """Files beside the pages, by output path."""
-    return {}
+from markupsafe import Markup
+
+from .model import Claim, Page, Site, Source, Status
+
+LEDGER = "claims/index.html"
+EXPORT = "claims.json"
+EXPORT_VERSION = 1
+HOME_KEY = "index"  # the filter value of the home page, whose slug is "" ("index" is a reserved slug)
+# Characters that could end a <script> element or open an HTML comment inside it.
+SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One correction: on `date` the claim's status went from `was` to `now`, for `note`."""
+
+    date: dt.date
+    was: Status
+    now: Status
+    note_html: Markup
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A claim as every export sees it."""
+
+    page: Page
+    claim: Claim
+    number: int  # position in the page's endnotes
+    text: str  # the highlighted span, or the sentence a bare marker ends; "" if never referenced
+    status: Status
+    sources: tuple[Source, ...]
+    changes: tuple[Change, ...]  # newest first
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.claim.id}"
+
+    @property
+    def page_key(self) -> str:
+        return self.page.slug or HOME_KEY
+
+
+def status_of(site: Site, key: str) -> Status:
+    """A status by key; the loader has already refused unknown keys, so this is a fallback only."""
+    return site.statuses.get(key) or Status(key, key, "")
+
+
+def claim_order(page: Page) -> list[str]:
+    """Claim ids in the order of the page's endnotes: first reference first, then unreferenced ones."""
+    order = list(dict.fromkeys(ref.claim for ref in page.doc.references if ref.claim in page.claims))
+    return order + [cid for cid in page.claims if cid not in order]
+
+
+def claim_texts(page: Page) -> dict[str, str]:
+    """Each claim's text: the label of its first reference that has one."""
+    texts: dict[str, str] = {}
+    for ref in page.doc.references:
+        if ref.label and ref.claim not in texts:
+            texts[ref.claim] = plain_label(ref.label)
+    return texts
+
+
+def plain_label(label: str) -> str:
+    """A reference label as plain text.
+
+    Python-Markdown stores code spans already escaped (`util.code_escape`), so a label with
+    `` `<b>` `` arrives as '&lt;b&gt;'; undo exactly that escaping, nothing more.
+    """
+    return label.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def changes_of(site: Site, claim: Claim) -> tuple[Change, ...]:
+    """The claim's corrections, newest first; the last one led to the current status on `checked`."""
+    history = claim.history
+    changes = []
+    for i, earlier in enumerate(history):
+        if i + 1 < len(history):
+            later = history[i + 1]
+            date, now, note = later.date, later.status, Markup.escape(later.note or "")
+        else:
+            date, now, note = claim.checked or earlier.date, claim.status, Markup(claim.note_html)
+        changes.append(Change(date, status_of(site, earlier.status), status_of(site, now), note))
+    return tuple(reversed(changes))
+
+
+def page_entries(site: Site, page: Page) -> list[Entry]:
+    """Every claim of one page, in endnote order."""
+    texts = claim_texts(page)
+    entries = []
+    for number, cid in enumerate(claim_order(page), 1):
+        claim = page.claims[cid]
+        sources = tuple(page.sources[key] for key in claim.sources if key in page.sources)
+        entries.append(Entry(page, claim, number, texts.get(cid, ""), status_of(site, claim.status), sources, changes_of(site, claim)))
+    return entries
+
+
+def ordered_pages(pages: list[Page]) -> list[Page]:
+    """Pages with claims, newest first as on the home page, then by slug for a stable order."""
+    return sorted((p for p in pages if p.claims), key=lambda p: (p.date, p.slug), reverse=True)
+
+
+def site_entries(site: Site, pages: list[Page]) -> list[Entry]:
+    """Every claim of the site."""
+    return [entry for page in ordered_pages(pages) for entry in page_entries(site, page)]
+
+
+def absolute(site: Site, path: str) -> str:
+    """An address under base_url (which ends in '/'); paths here are slugs and claim ids, safe as they are."""
+    return site.base_url + path
+
+
+def claim_url(site: Site, entry: Entry) -> str:
+    """The absolute address of a claim's endnote."""
+    return absolute(site, f"{entry.page.url}#{entry.anchor}")
+
+
+# claims.json
+
+
+def export_entry(site: Site, entry: Entry) -> dict:
+    """One claim of claims.json (shape: schema/claims.schema.json)."""
+    claim = entry.claim
+    return {
+        "id": claim.id,
+        "url": claim_url(site, entry),
+        "page": {"title": entry.page.title, "path": entry.page.url, "url": absolute(site, entry.page.url)},
+        "number": entry.number,
+        "text": entry.text,
+        "status": {"key": entry.status.key, "label": entry.status.label},
+        "sources": [{"key": s.key, "name": s.name, "url": s.url} for s in entry.sources],
+        "note": {"text": claim.note_text, "html": claim.note_html} if claim.note else None,
+        "evidence_url": claim.url,
+        "archive_url": claim.archive,
+        "checked": claim.checked.isoformat() if claim.checked else None,
+        "history": [
+            {"date": h.date.isoformat(), "status": {"key": h.status, "label": status_of(site, h.status).label}, "note": h.note}
+            for h in claim.history
+        ],
+    }
+
+
+def export(site: Site, entries: list[Entry]) -> bytes:
+    """claims.json: the site, its status vocabulary and every claim."""
+    data = {
+        "version": EXPORT_VERSION,
+        "site": {"title": site.title, "url": site.base_url},
+        "statuses": [{"key": s.key, "label": s.label, "description": s.description} for s in site.statuses.values()],
+        "claims": [],
+    }
+    # One claim per line: readable and diffable, yet written by json's fast C encoder
+    # (indent= would use the pure-Python one, ten times slower on a large site).
+    head = json.dumps(data, ensure_ascii=False)[: -len("[]}")]
+    claims = ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
+    return (f"{head}[\n{claims}\n]}}\n" if claims else f"{head}[]}}\n").encode("utf-8")
+
+
+# ClaimReview JSON-LD
+
+
+def publisher(site: Site) -> dict:
+    """The organisation that reviews the claims: site.yaml `publisher`, else the site itself."""
+    org = {"@type": "Organization", "name": site.publisher.get("name") or site.title}
+    org["url"] = site.publisher.get("url") or site.base_url
+    return org
+
+
+def claim_review(site: Site, entry: Entry) -> dict:
+    """One schema.org ClaimReview for a claim."""
+    claim, page = entry.claim, entry.page
+    item: dict = {"@type": "Claim", "author": [{"@type": "Organization", "name": s.name, **({"url": s.url} if s.url else {})} for s in entry.sources]}
+    appearance = list(dict.fromkeys(s.url for s in entry.sources if s.url))
+    if appearance:
+        item["appearance"] = [{"@type": "CreativeWork", "url": url} for url in appearance]
+    review = {
+        "@type": "ClaimReview",
+        "url": claim_url(site, entry),
+        "claimReviewed": entry.text or claim.id,
+        "author": publisher(site),
+        "datePublished": page.date.isoformat(),
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": entry.status.label,
+            "ratingExplanation": claim.note_text or entry.status.description,
+        },
+        "itemReviewed": item,
+    }
+    if claim.checked and claim.checked > page.date:
+        review["dateModified"] = claim.checked.isoformat()
+    return review
+
+
+def script_json(data: object) -> Markup:
+    """JSON that is safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def claim_reviews(site: Site, page: Page) -> Markup:
+    """The page's JSON-LD: one ClaimReview per claim, or '' for a page without claims."""
+    entries = page_entries(site, page)
+    if not entries:
+        return Markup("")
+    return script_json({"@context": "https://schema.org", "@graph": [claim_review(site, e) for e in entries]})
+
+
+# the ledger page and the corrections list
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+def corrections(site: Site, page: Page) -> list[tuple[Entry, Change]]:
+    """Every correction of a page's claims, newest first."""
+    found = [(entry, change) for entry in page_entries(site, page) for change in entry.changes]
+    return sorted(found, key=lambda pair: (pair[1].date, -pair[0].number), reverse=True)
+
+
+def filter_options(site: Site, entries: list[Entry]) -> dict[str, list[Option]]:
+    """The choices of the ledger's filters: statuses in use, source names, pages."""
+    used = {e.status.key for e in entries}
+    names = sorted({s.name for e in entries for s in e.sources}, key=lambda n: (n.casefold(), n))
+    pages = list(dict.fromkeys((e.page_key, e.page.title) for e in entries))
+    return {
+        "status": [Option(s.key, s.label) for s in site.statuses.values() if s.key in used],
+        "source": [Option(n, n) for n in names],
+        "page": [Option(key, title) for key, title in pages],
+    }
+
+
+def template_globals(site: Site) -> dict:
+    """Functions the explainer's partials call (jsonld.html, corrections.html)."""
+    return {
+        "claim_reviews": lambda page: claim_reviews(site, page),
+        "corrections": lambda page: corrections(site, page),
+        "ledger_key": lambda page: page.slug or HOME_KEY,
+    }
+
+
+def render_files(site: Site, pages: list[Page], env) -> dict[str, bytes]:
+    """claims/index.html and claims.json."""
+    entries = site_entries(site, pages)
+    listed = [p for p in pages if p.slug]
+    nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
+    html = env.get_template("claims.html").render(
+        page=None, root="../", url_path="claims/", meta_title="Claims ledger", entries=entries, options=filter_options(site, entries),
+        page_count=len({e.page_key for e in entries}), nav=nav,
+    )
+    return {LEDGER: html.encode("utf-8"), EXPORT: export(site, entries)}

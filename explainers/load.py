@@ -410,30 +410,42 @@ def read_claim_sources(page: Page, c: Fields, cid: str) -> tuple[str, ...]:
 
 
 def read_history(site: Site, c: Fields, cid: str) -> tuple[HistoryEntry, ...]:
-    """Earlier verdicts on a claim, oldest first."""
+    """Earlier verdicts on a claim, oldest first, each dated no later than the current `checked`."""
     value = c.data.get("history")
     if value is None:
         return ()
-    if not isinstance(value, list):
-        c.error("history", f"claim '{cid}': 'history' must be a list of {{date, status, note}} entries")
+    if not isinstance(value, list) or not value:
+        c.error("history", f"claim '{cid}': 'history' must be a list of earlier verdicts, each '- {{date: YYYY-MM-DD, status: KEY, note: \"...\"}}'")
         return ()
-    entries = []
+    entries: list[tuple[HistoryEntry, Fields]] = []
     for item in value:
         if not isinstance(item, dict):
             c.error("history", f"claim '{cid}': each history entry must be a mapping with 'date' and 'status'")
             continue
         h = Fields(item, c.problems, c.path, c.offset, f"a history entry of claim '{cid}'")
         h.unknown({"date", "status", "note"})
-        date, status = h.date("date", required=True), h.text("status", required=True)
+        date, status, note = h.date("date", required=True), h.text("status", required=True), h.text("note")
         if status is not None and status not in site.statuses:
-            h.error("status", f"claim '{cid}': history status '{status}' is not a status of site.yaml")
-        if date is not None and status is not None:
-            entries.append(HistoryEntry(date, status, h.text("note")))
-    for a, b in zip(entries, entries[1:]):
+            h.error("status", f"claim '{cid}': history status '{status}' is unknown (site.yaml has: {', '.join(site.statuses)})")
+        elif date is not None and status is not None:
+            entries.append((HistoryEntry(date, status, note), h))
+    for (a, _), (b, h) in zip(entries, entries[1:]):
         if b.date < a.date:
-            c.error("history", f"claim '{cid}': history entries must be oldest first ({b.date} comes after {a.date})")
+            h.error("date", f"claim '{cid}': history entries must be oldest first ({b.date} is listed after {a.date})")
             break
-    return tuple(entries)
+    if entries:
+        check_history_against_checked(c, cid, entries[-1])
+    return tuple(entry for entry, _ in entries)
+
+
+def check_history_against_checked(c: Fields, cid: str, newest: tuple[HistoryEntry, Fields]) -> None:
+    """The current status dates from `checked`, so every earlier verdict must come before it."""
+    entry, h = newest
+    checked = parse_date(c.data["checked"]) if isinstance(c.data.get("checked"), str) else None
+    if "checked" not in c.data or c.data.get("checked") is None:
+        c.error("history", f"claim '{cid}' has a history but no 'checked' date: add 'checked:', the date of its current status")
+    elif checked is not None and entry.date > checked:
+        h.error("date", f"claim '{cid}': history entry dated {entry.date} is after 'checked: {checked}'; the current status must be the newest")
 
 
 def check_static_links(site: Site, problems: Problems) -> None:

@@ -52,7 +52,7 @@ def parse_pages(site: Site, pages: list[Page], problems: Problems) -> None:
 
 
 def check(site: Site, pages: list[Page], problems: Problems, strict: bool, today: dt.date | None = None) -> None:
-    """Site-wide rules: slugs, unused and stale claims, links to pages and anchors."""
+    """Site-wide rules: slugs, unused and stale claims, links to drafts and to anchors."""
     today = today or dt.date.today()
     strict_problem = problems.error if strict else problems.warning
     by_slug: dict[str, Page] = {}
@@ -75,6 +75,8 @@ def check(site: Site, pages: list[Page], problems: Problems, strict: bool, today
                 problems.warning(page.rel, claim.line, f"claim '{claim.id}' has no note telling readers why it is {claim.status}")
         for link in page.doc.links:
             target = by_name.get(link.target)
+            if target is not None and target.draft and not page.draft:
+                strict_problem(page.rel, page.body_line + link.line - 1, f"link to '{link.target}': that page is a draft, so a build without --drafts leaves it out and this link breaks")
             if target is not None and link.fragment and link.fragment not in target.doc.anchors:
                 where = "this page" if target is page else f"content/{link.target}"
                 strict_problem(page.rel, page.body_line + link.line - 1, f"link to '#{link.fragment}': {where} has no such anchor")

@@ -68,6 +68,7 @@ def make_environment(site: Site, asset_names: dict[str, str]) -> jinja2.Environm
         return (ctx["root"] + page.url) or "./"
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p))
+    env.globals.update(ledger.template_globals(site))
     env.filters["longdate"] = format_date
     env.filters["absolute"] = lambda path: urllib.parse.urljoin(site.base_url, path)
     return env
