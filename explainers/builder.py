@@ -5,6 +5,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import output
 from .load import load_site, read_pages
 from .model import Page, Problems, Site
@@ -42,6 +44,15 @@ def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None)
     return BuildResult(problems, site, pages)
 
 
+def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, str]:
+    """(path, line, message) for a template that is missing or has a mistake."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return site.shown(f"layouts/{exc.name}"), 1, f"template layouts/{exc.name} not found; the build needs it"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return site.shown(f"layouts/{exc.name}"), exc.lineno, f"template syntax: {exc.message}"
+    return site.shown("layouts"), 1, f"a template failed: {exc.message}"
+
+
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error."""
     started = time.perf_counter()
@@ -53,7 +64,12 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         if reason:
             result.problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
     if site is not None and not result.problems.errors:
-        output.write(render(site, result.pages), result.out)
-        result.written = True
+        try:
+            files = render(site, result.pages)
+        except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
+            result.problems.error(*template_problem(site, exc))
+        else:
+            output.write(files, result.out)
+            result.written = True
     result.seconds = time.perf_counter() - started
     return result
