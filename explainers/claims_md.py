@@ -393,8 +393,13 @@ class ClaimsTreeprocessor(Treeprocessor):
                 continue
             raw = el.get(attr)
             value = unstash(self.md, raw).strip()
-            parts = urllib.parse.urlsplit(value)
             line = self.nth_line(raw, seen)
+            try:
+                parts = urllib.parse.urlsplit(value)
+            except ValueError:  # e.g. an unclosed '[' where an IPv6 host would be
+                self.ext.error(line, f"link to '{value}' is not a valid address")
+                el.set(attr, "#")
+                continue
             scheme = rawhtml.url_scheme(value)  # as a browser reads it: `&#106;avascript:` is javascript:
             if parts.scheme or scheme:
                 if scheme not in SAFE_SCHEMES:
@@ -542,7 +547,7 @@ class NoteRenderer:
         elif out:
             problems.append("a note may hold inline Markdown only (no lists, headings or paragraphs)")
         for href in _links(out):
-            scheme = urllib.parse.urlsplit(href).scheme.lower()
+            scheme = rawhtml.url_scheme(href)  # never raises, unlike urlsplit on 'https://[x'
             if scheme not in SAFE_SCHEMES:
                 problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
         return out, " ".join(strip_tags(out).split()), problems

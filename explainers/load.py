@@ -125,7 +125,10 @@ def is_safe_url(value: str) -> bool:
     """True for an absolute http(s) URL with a host, or a mailto: address."""
     if any(c.isspace() or ord(c) < 32 for c in value):
         return False
-    parts = urllib.parse.urlsplit(value)
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # e.g. 'https://[not-an-ipv6-host/'
+        return False
     if parts.scheme.lower() not in URL_SCHEMES:
         return False
     return bool(parts.netloc) if parts.scheme.lower() != "mailto" else bool(parts.path)

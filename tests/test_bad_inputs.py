@@ -110,6 +110,7 @@ CASES = [
     bad("claim-url-with-control-char-trick", page(FRONT.replace("}", ', url: "\\u0001javascript:alert(1)"}')), ("content/bad.md", 5, ("'url'", "control character U+0001"))),
     bad("claim-url-with-leading-space-trick", page(FRONT.replace("}", ', url: " javascript:alert(1)"}')), ("content/bad.md", 5, ("'url'", "http:, https: or mailto:"))),
     bad("source-url-data", page(FRONT + "sources:\n  evil: {name: E, url: \"data:text/html,<script>alert(1)</script>\"}\n"), ("content/bad.md", 7, ("'url'", "http:, https: or mailto:"))),
+    bad("source-url-bad-ipv6-host", page(FRONT + "sources:\n  odd: {name: O, url: \"https://[^a]example.org/\"}\n"), ("content/bad.md", 7, ("'url'", "http:, https: or mailto:"))),
     bad("source-without-name", page(FRONT + "sources:\n  evil: {url: \"https://e.org/\"}\n"), ("content/bad.md", 7, ("source 'evil'", "missing 'name'"))),
     bad("source-key-with-markup", page(FRONT + "sources:\n  \"<b>\": {name: B}\n"), ("content/bad.md", 7, ("source key '<b>'", "letters, digits"))),
     bad("note-with-javascript-link", page(FRONT.replace("}", ', note: "[x](javascript:alert(1))"}')), ("content/bad.md", 5, ("note", "javascript:alert(1)", "http:, https: and mailto:"))),
@@ -130,6 +131,7 @@ CASES = [
     bad("body-link-tab-entity-javascript", with_claim_body("[x](java&#9;script:alert(1))\n"), ("content/bad.md", 9, ("'javascript:'",))),
     bad("body-link-newline-entity-javascript", with_claim_body("[x](java&#10;script:alert(1))\n"), ("content/bad.md", 9, ("'javascript:'",))),
     bad("body-link-control-char-javascript", with_claim_body("[x](\x01javascript:alert(1))\n"), ("content/bad.md", 9, ("'javascript:'",))),
+    bad("body-link-bad-ipv6-host", with_claim_body("[x](https://[oops/)\n"), ("content/bad.md", 9, ("https://[oops/", "not a valid address"))),
     bad("body-image-javascript", with_claim_body("![x](javascript:alert(1))\n"), ("content/bad.md", 9, ("'javascript:'",))),
     bad("body-link-data-url", with_claim_body("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)\n"), ("content/bad.md", 9, ("'data:'",))),
     bad("body-link-vbscript", with_claim_body("[x](vbscript:msgbox(1))\n"), ("content/bad.md", 9, ("'vbscript:'",))),
@@ -203,6 +205,7 @@ GOOD = {  # inputs that look unusual but are fine: they must build
     "bom-site-yaml": {"site.yaml": "\ufeff" + (Path(__file__).parent / "fixtures/good/site.yaml").read_text()},
     "crlf": {"content/bad.md": page().replace("\n", "\r\n")},
     "claims-in-code": {"content/bad.md": with_claim_body("`[^nope]` in a span, ``[x][^nope]`` too.\n\n```\n[^nope] in a fence\n```\n\n    [^nope] indented\n")},
+    "note-link-odd-host": {"content/bad.md": page(FRONT.replace("}", ', note: "[x](https://[oops/)"}'))},  # no crash
     "autolinked-email": {"content/bad.md": with_claim_body("Write to <desk@example.org> or see <https://example.org/>.\n")},
     "harmless-raw-html": {"content/bad.md": with_claim_body('<figure class="chart"><img src="images/parade.gif" alt="A tank"><figcaption>A <abbr title="Victory Day">VD</abbr> parade, <a href="https://example.org/">source</a>.</figcaption></figure>\n\nPress <kbd>Tab</kbd> or read <!-- a comment --> on.\n')},
 }

@@ -93,7 +93,7 @@ def check_build(site: Path, page_bytes: bytes) -> None:
     before = snapshot(site / "public")
     code, err = run(site)
     assert code in (0, 1), err
-    file_lines = page_bytes.count(b"\n") + 1
+    file_lines = page_bytes.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1  # lone CR ends a line too
     for line in err.splitlines():
         if line.startswith("build failed:"):
             continue
