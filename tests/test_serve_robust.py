@@ -48,9 +48,10 @@ def server(tmp_path_factory):
         f.write(f"# {SECRET}\n")
     (site.parent / "outside.txt").write_text(SECRET)
     port = free_port()
+    log = (site.parent / "serve.log").open("w")  # a pipe nobody reads would fill up and stall the server
     proc = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     deadline = time.monotonic() + 60
     while True:
@@ -61,11 +62,12 @@ def server(tmp_path_factory):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"serve did not start: {proc.communicate()[1]}")
+            pytest.fail(f"serve did not start: {(site.parent / 'serve.log').read_text()}")
         time.sleep(0.2)
     yield site, port
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 TRAVERSALS = [
@@ -111,7 +113,6 @@ def test_flood_while_rebuilding_always_gets_the_last_good_build(server):
     site, port = server
     page = site / "content/first.md"
     original = page.read_text()
-    stop = threading.Event()
 
     def rebuild():
         for k in range(4):
@@ -121,8 +122,6 @@ def test_flood_while_rebuilding_always_gets_the_last_good_build(server):
                 (site / "content/broken.md").write_text("---\ntitle: T\ndate: 2022-01-01\n---\n[^nope]\n")
                 assert run_cli("build", "--site", str(site)).code == 1
                 (site / "content/broken.md").unlink()
-            if stop.is_set():
-                break
 
     paths = ["/", "/contract-soldiers/", "/second/", "/about/", "/claims/", "/404.html"]
 
@@ -130,18 +129,20 @@ def test_flood_while_rebuilding_always_gets_the_last_good_build(server):
         path = paths[i % len(paths)]
         # a generous timeout: the plain server's listen backlog of 5 makes some of 16 clients
         # wait for a SYN retry (1 s, then 3 s) while builds load the machine
-        status, body = get(port, path, timeout=60)
+        status, body = get(port, path, timeout=30)
         return path, status, body
 
     rebuilder = threading.Thread(target=rebuild)
     rebuilder.start()
+    results = []
     try:
         with concurrent.futures.ThreadPoolExecutor(16) as pool:
-            results = list(pool.map(fetch, range(1000)))
+            while len(results) < 1000 or rebuilder.is_alive():  # every rebuild happens under fire
+                results.extend(pool.map(fetch, range(len(results), len(results) + 100)))
     finally:
-        stop.set()
         rebuilder.join(timeout=120)
+        built_last = (site / "public/contract-soldiers/index.html").read_text()
         page.write_text(original)
-    assert len(results) == 1000
+    assert "Version 3" in built_last  # the rebuilds did happen
     bad = [(path, status) for path, status, body in results if status != 200 or not body.rstrip().endswith(b"</html>")]
-    assert bad == []
+    assert len(results) >= 1000 and bad == []
