@@ -243,11 +243,11 @@ def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context
     sources = etree.SubElement(parent, tag, {"class": "claim-sources"})
     sources.text = util.AtomicString("Sources: " if len(claim.sources) > 1 else "Source: ")
     last = None
-    for i, key in enumerate(claim.sources):
+    for key in claim.sources:
         source = context.sources.get(key)
-        if source is None:
+        if source is None:  # an unknown key, already reported; the build will fail
             continue
-        if i:
+        if last is not None:
             last.tail = util.AtomicString("; ")
         if source.url:
             last = etree.SubElement(sources, "a", {"href": source.url})

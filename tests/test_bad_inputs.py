@@ -92,6 +92,7 @@ CASES = [
     # --- SPEC 3: claims and sources
     bad("unknown-status", page(FRONT.replace("verified", "probably")), ("content/bad.md", 5, ("unknown status 'probably'", "verified"))),
     bad("unknown-source", page(FRONT.replace("newsweek", "tass")), ("content/bad.md", 5, ("unknown source 'tass'",))),
+    bad("first-of-two-sources-unknown", page(FRONT.replace("source: newsweek", "sources: [tass, newsweek]")), ("content/bad.md", 5, ("unknown source 'tass'",))),
     bad("claim-missing-status", page(FRONT.replace("status: verified, ", "")), ("content/bad.md", 5, ("claim 'a'", "missing 'status'"))),
     bad("claim-missing-source", page(FRONT.replace(", source: newsweek", "")), ("content/bad.md", 5, ("claim 'a'", "missing 'source'"))),
     bad("claim-both-source-and-sources", page(FRONT.replace("}", ", sources: [newsweek]}")), ("content/bad.md", 5, ("both 'source' and 'sources'",))),
