@@ -1,17 +1,26 @@
-"""The whole build as one call, for the command line and the preview server alike."""
+"""The whole build as one call, for the command line and the preview server alike.
+
+With the cache (the default), a page is read and converted again only when its file, or
+something it depends on, changed; a page's HTML is rendered again only when its key
+changed, and otherwise hard-linked from the last output. Only a successful build writes
+the cache: a failed one, like `check`, leaves the site folder as it was. The output is byte for byte the
+output of a clean build: `--no-cache` makes one, and tests/test_cache.py compares them.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import output
-from .load import load_site, read_pages
+from . import output, parallel
+from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
+from .load import load_site
 from .model import Page, Problems, Site
-from .pipeline import check, parse_pages
-from .render import render
+from .pipeline import check, page_paths, slug_dep, slug_table, static_files
+from .render import Reuse, render
 
 
 @dataclass
@@ -22,6 +31,20 @@ class BuildResult:
     out: Path | None = None
     written: bool = False
     seconds: float = 0.0
+    page_count: int = 0
+    rendered: int = 0  # pages rendered in this run (the rest were reused from the last output)
+    up_to_date: bool = False  # nothing changed since the last build: the output was left as it was
+
+
+@dataclass
+class Inputs:
+    """Digests of everything a build reads besides the pages' own bytes, and those bytes' digests."""
+
+    code: str
+    parse_env: str  # what reading and converting a page depends on besides its own file
+    render_env: str  # and what rendering it depends on: templates, static files
+    paths: list[Path]
+    sources: dict[str, str]  # content path -> digest of the file's bytes
 
 
 def display_root(site_arg: str) -> str:
@@ -30,18 +53,105 @@ def display_root(site_arg: str) -> str:
     return "" if cleaned in (".", "") else cleaned
 
 
-def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None) -> BuildResult:
+def open_site(site_arg: str, problems: Problems, base_url: str | None) -> Site | None:
+    """Read site.yaml, applying a --base-url override."""
+    site = load_site(Path(site_arg), display_root(site_arg), problems)
+    if site is not None and base_url is not None:
+        site.base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return site
+
+
+def gather_inputs(site: Site, problems: Problems) -> Inputs:
+    """List the content files and digest every input, for cache keys."""
+    code = code_digest()
+    try:
+        config = (site.root / "site.yaml").read_bytes()
+    except OSError:
+        config = b""
+    parse_env = digest(code, config, str(site.root), site.display_root, site.base_url,
+                       tree_digest(site.root / "layouts", contents=False), tree_digest(site.root / "static", contents=False))
+    render_env = digest(parse_env, tree_digest(site.root / "layouts", contents=True), tree_digest(site.root / "static", contents=True))
+    paths = page_paths(site, problems)
+    sources = {}
+    for path in paths:
+        try:
+            sources[content_name(site, path)] = digest(path.read_bytes())
+        except OSError:
+            sources[content_name(site, path)] = ""  # read_page reports why
+    return Inputs(code, parse_env, render_env, paths, sources)
+
+
+def content_name(site: Site, path: Path) -> str:
+    return path.relative_to(site.root / "content").as_posix()
+
+
+def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str) -> bool:
+    """True when a cached page's HTML was made with the slugs it would look up now."""
+    if not entry.parsed:
+        return False
+    return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
+
+
+def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+    """Read and convert every page, taking unchanged ones from the cache; problems in phase order.
+
+    Returns the pages, every content file's entry, and the names of the entries made anew.
+    """
+    names = [content_name(site, path) for path in inputs.paths]
+    entries: dict[str, PageEntry] = {}
+    for name in names:
+        entry = cache.page(name, inputs.sources[name]) if cache else None
+        if entry is not None:
+            entries[name] = entry
+    unread = [path for name, path in zip(names, inputs.paths) if name not in entries]
+    changed = set()
+    for path, (page, read_problems) in zip(unread, parallel.read_pages(site, unread)):
+        name = content_name(site, path)
+        entries[name] = PageEntry(inputs.sources[name], list(read_problems), page)
+        changed.add(name)
+    for name in names:
+        problems.extend(entries[name].read_problems)
+    pages = [entries[n].page for n in names if entries[n].page is not None and (drafts or not entries[n].page.draft)]
+    slugs, files = slug_table(pages), static_files(site)
+    all_slugs = digest(repr(sorted(slugs.items())))
+    stale = [page for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
+    for page, parsed in parallel.parse_pages(site, stale, slugs, files):
+        entry = entries[page.name]
+        entry.page, entry.parsed = page, True
+        entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
+        entry.slug_deps = {ALL_SLUGS: all_slugs} if parsed.all_slugs else parsed.slug_deps
+        changed.add(page.name)
+    pages = [entries[page.name].page for page in pages]
+    for page in pages:
+        problems.extend(entries[page.name].note_problems)
+    for page in pages:
+        problems.extend(entries[page.name].convert_problems)
+    return pages, entries, changed
+
+
+def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str]) -> None:
+    """Store what changed and forget files that are gone; only a successful build writes the cache."""
+    for name in changed:
+        cache.store_page(name, entries[name])
+    cache.prune_pages(set(entries))
+
+
+def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None, use_cache: bool = True) -> BuildResult:
     """Load, read, parse and check the whole site, collecting every problem."""
     problems = Problems()
-    site = load_site(Path(site_arg), display_root(site_arg), problems)
+    site = open_site(site_arg, problems, base_url)
     if site is None:
         return BuildResult(problems)
-    if base_url is not None:
-        site.base_url = base_url if base_url.endswith("/") else base_url + "/"
-    pages = read_pages(site, problems, drafts=drafts)
-    parse_pages(site, pages, problems)
+    inputs = gather_inputs(site, problems)
+    cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
+    pages, _, _ = read_and_parse(site, problems, drafts, inputs, cache)
     check(site, pages, problems, strict=strict)
-    return BuildResult(problems, site, pages)
+    return BuildResult(problems, site, pages, page_count=len(pages))
+
+
+def run_digest(inputs: Inputs, drafts: bool, out: Path) -> str:
+    """Everything a build's output and messages depend on, today's date included (stale claims)."""
+    return digest(inputs.render_env, repr(sorted(inputs.sources.items())), str(drafts), str(out), dt.date.today().isoformat())
 
 
 def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, str]:
@@ -53,23 +163,69 @@ def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, s
     return site.shown("layouts"), 1, f"a template failed: {exc.message}"
 
 
-def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False) -> BuildResult:
+def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error."""
     started = time.perf_counter()
-    result = load(site_arg, drafts, strict=False, base_url=base_url)
-    site = result.site
-    if site is not None:
-        result.out = Path(out) if out else site.root / site.output_dir
-        reason = output.unsafe_output(result.out, site.root)
-        if reason:
-            result.problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
-    if site is not None and not result.problems.errors:
-        try:
-            files = render(site, result.pages)
-        except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
-            result.problems.error(*template_problem(site, exc))
-        else:
-            output.write(files, result.out)
-            result.written = True
+    problems = Problems()
+    site = open_site(site_arg, problems, base_url)
+    result = BuildResult(problems, site)
+    if site is None:
+        return finish(result, started)
+    result.out = Path(out) if out else site.root / site.output_dir
+    target = result.out.resolve()
+    reason = output.unsafe_output(result.out, site.root)
+    if reason:
+        problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
+    inputs = gather_inputs(site, problems)
+    cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
+    record = cache.build_record() if cache else None
+    key = run_digest(inputs, drafts, target)
+    if record and not problems.errors and record.inputs == key and record.out == str(target) and output_intact(target, record):
+        result.problems[:] = record.problems
+        result.written = result.up_to_date = True
+        result.page_count = record.page_count
+        return finish(result, started)
+    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache)
+    check(site, pages, problems, strict=False)
+    result.pages, result.page_count = pages, len(pages)
+    if problems.errors:
+        return finish(result, started)
+    reuse = Reuse(
+        fingerprints={p.name: digest(inputs.parse_env, entries[p.name].source, repr(sorted(entries[p.name].slug_deps.items()))) for p in pages},
+        env_key=inputs.render_env,
+        previous=previous_output(record, target),
+    )
+    try:
+        files = render(site, pages, reuse)
+    except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
+        problems.error(*template_problem(site, exc))
+        return finish(result, started)
+    if record is not None and record.out == str(target) and target.is_dir():
+        output.update(files, target)
+    else:
+        output.write(files, target)
+    result.written, result.rendered = True, reuse.rendered
+    if cache:
+        save_pages(cache, entries, changed)
+        records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
+        cache.store_build_record(BuildRecord(str(target), records, key, list(problems), len(pages)))
+    return finish(result, started)
+
+
+def previous_output(record: BuildRecord | None, out: Path):
+    """A lookup (output path, render key) -> file of the last output to reuse, or None."""
+
+    def lookup(rel: str, key: str) -> Path | None:
+        if record is None or record.out != str(out):
+            return None
+        entry = record.files.get(rel)
+        if entry is None or not entry.key or entry.key != key or not unchanged(out / rel, entry):
+            return None
+        return out / rel
+
+    return lookup
+
+
+def finish(result: BuildResult, started: float) -> BuildResult:
     result.seconds = time.perf_counter() - started
     return result

@@ -22,12 +22,15 @@ def report(problems: Problems) -> None:
 
 def cmd_build(args) -> int:
     """Build the site into the output folder, or leave it untouched if anything is wrong."""
-    result = build(args.site, args.out, args.base_url, args.drafts)
+    result = build(args.site, args.out, args.base_url, args.drafts, use_cache=not args.no_cache)
     report(result.problems)
     if not result.written:
         print(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"built {len(result.pages)} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
+    if result.up_to_date:
+        print(f"{result.out} is up to date: {result.page_count} page(s), checked in {result.seconds * 1000:.0f} ms")
+    else:
+        print(f"built {result.page_count} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
     return EXIT_OK
 
 
@@ -103,6 +106,13 @@ def cmd_serve(args) -> int:
     return serve(args)
 
 
+def port_number(text: str) -> int:
+    """A TCP port for --port: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; --site is accepted before or after the command."""
     site_opt = argparse.ArgumentParser(add_help=False)
@@ -114,12 +124,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
     build.add_argument("--base-url", help="override base_url of site.yaml")
     build.add_argument("--drafts", action="store_true", help="include pages marked draft")
+    build.add_argument("--no-cache", action="store_true", help="ignore the cache in SITE/.cache/: read, convert and render every page")
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", parents=[site_opt], help="build and serve with live reload")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=port_number, help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--drafts", action="store_true", help="include pages marked draft")
+    serve.add_argument("--no-cache", action="store_true", help="ignore the cache in SITE/.cache/ on every rebuild")
     serve.set_defaults(run=cmd_serve)
 
     chk = commands.add_parser("check", parents=[site_opt], help="validate everything; build nothing")

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .claims_md import Context, NoteRenderer, make_markdown
+from .load import check_static_links
 from .model import Page, Problems, Site
 
 RESERVED_SLUGS = {"claims", "404", "assets", "index"}
@@ -22,33 +26,138 @@ def root_of(page: Page) -> str:
     return "../" * page.url.count("/")
 
 
-def render_notes(pages: list[Page], problems: Problems) -> None:
-    """Render each claim's note (inline Markdown) once, for panels, endnotes and exports."""
-    notes = NoteRenderer()
-    for page in pages:
+def page_paths(site: Site, problems: Problems) -> list[Path]:
+    """Every Markdown file under content/ in a stable order (the listing of load.read_pages)."""
+    content = site.root / "content"
+    if not content.is_dir():
+        problems.error(site.shown("content"), 1, "the site has no content/ folder")
+        return []
+    check_static_links(site, problems)
+    root = site.root.resolve()
+    paths = []
+    for path in sorted(content.rglob("*.md")):
+        shown = site.shown(path.relative_to(site.root).as_posix())
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.error(shown, 1, "this file is a link to a file outside the site folder; copy the file in instead")
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.error(shown, 1, f"this file is a link to '{os.readlink(path)}', which does not exist")
+            continue
+        if path.is_file():
+            paths.append(path)
+    return paths
+
+
+class SlugLookups(dict):
+    """The table of page URLs, remembering which entries a conversion looked at.
+
+    A cached body stays valid while every slug it looked up is unchanged; reading the
+    whole table (iterating it) makes the body depend on every slug.
+    """
+
+    def __init__(self, slugs: dict[str, str]):
+        super().__init__(slugs)
+        self.used: dict[str, str | None] = {}
+        self.all = False
+
+    def get(self, key, default=None):
+        self.used[key] = dict.get(self, key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self.used[key] = dict.get(self, key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self.used[key] = dict.get(self, key)
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self.all = True
+        return dict.__iter__(self)
+
+    def keys(self):
+        self.all = True
+        return dict.keys(self)
+
+    def items(self):
+        self.all = True
+        return dict.items(self)
+
+    def values(self):
+        self.all = True
+        return dict.values(self)
+
+
+@dataclass
+class Parsed:
+    """What converting one page produced besides the page's own fields."""
+
+    note_problems: Problems = field(default_factory=Problems)
+    convert_problems: Problems = field(default_factory=Problems)
+    slug_deps: dict[str, str] = field(default_factory=dict)
+    all_slugs: bool = False
+
+
+class Converter:
+    """One Markdown instance and one note renderer, reused for every page a process converts."""
+
+    def __init__(self):
+        self.md, self.ext = make_markdown()
+        self.notes = NoteRenderer()
+
+    def render_notes(self, page: Page, problems: Problems) -> None:
+        """Render each claim's note (inline Markdown) once, for panels, endnotes and exports."""
         for claim in page.claims.values():
             if claim.note:
-                claim.note_html, claim.note_text, errors = notes.render(claim.note)
+                claim.note_html, claim.note_text, errors = self.notes.render(claim.note)
                 for message in errors:
                     problems.error(page.rel, claim.line, f"claim '{claim.id}': {message}")
+
+    def parse(self, site: Site, page: Page, slugs: dict[str, str], files: frozenset[str]) -> Parsed:
+        """Convert one page's notes and body, recording what else on the site the result depends on."""
+        result = Parsed()
+        self.render_notes(page, result.note_problems)
+        lookups = SlugLookups(slugs)
+        context = Context(site, page.name, root_of(page), page.claims, page.sources, lookups, files)
+        try:
+            page.doc, errors = self.ext.convert(context, page.body)
+        except RecursionError:  # Python-Markdown recurses once per level of nesting
+            errors = [(1, "lists, quotes or emphasis are nested hundreds of levels deep here; Markdown cannot read that")]
+            self.md, self.ext = make_markdown()  # the failed parse leaves state behind that reset() does not clear
+        for line, message in errors:
+            result.convert_problems.error(page.rel, page.body_line + line - 1, message)
+        result.slug_deps = {key: slug_dep(site, slugs, key) for key in lookups.used}
+        result.all_slugs = lookups.all
+        return result
+
+
+def slug_dep(site: Site, slugs: dict[str, str], name: str) -> str:
+    """What a body's lookup of `name` found: its URL path, or whether a file not built (a draft) is there.
+
+    The claims extension words a broken link's error by whether the file exists, so that
+    is part of what a cached body depends on.
+    """
+    slug = slugs.get(name)
+    if slug is not None:
+        return "url:" + slug
+    return "file" if isinstance(name, str) and (site.root / "content" / name).is_file() else "none"
+
+
+def slug_table(pages: list[Page]) -> dict[str, str]:
+    """Content path of every page -> its URL path, for links between pages."""
+    return {page.name: page.url for page in pages}
 
 
 def parse_pages(site: Site, pages: list[Page], problems: Problems) -> None:
     """Convert every body to HTML, recording references, links and anchors on each page."""
-    render_notes(pages, problems)
-    md, ext = make_markdown()
-    slugs = {page.name: page.url for page in pages}
-    files = static_files(site)
-    for page in pages:
-        context = Context(site, page.name, root_of(page), page.claims, page.sources, slugs, files)
-        try:
-            page.doc, errors = ext.convert(context, page.body)
-        except RecursionError:  # Python-Markdown recurses once per level of nesting
-            problems.error(page.rel, page.body_line, "lists, quotes or emphasis are nested hundreds of levels deep here; Markdown cannot read that")
-            md, ext = make_markdown()  # the failed parse leaves state behind that reset() does not clear
-            continue
-        for line, message in errors:
-            problems.error(page.rel, page.body_line + line - 1, message)
+    converter = Converter()
+    slugs, files = slug_table(pages), static_files(site)
+    results = [converter.parse(site, page, slugs, files) for page in pages]
+    for result in results:
+        problems.extend(result.note_problems)
+    for result in results:
+        problems.extend(result.convert_problems)
 
 
 def check(site: Site, pages: list[Page], problems: Problems, strict: bool, today: dt.date | None = None) -> None:

@@ -3,18 +3,33 @@ from __future__ import annotations
 
 import hashlib
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from . import feeds, ledger
 from .claims_md import format_date
 from .model import Page, Site, Status
+from .cache import digest as cache_digest
 from .pipeline import root_of
 
 FINGERPRINTED = (".css", ".js")
+SHARED = ("explainers", "nav", "home")  # the names every page template receives that list other pages
+
+
+@dataclass
+class Reuse:
+    """Lets render() link a page from the last output instead of rendering it again."""
+
+    fingerprints: dict[str, str]  # page.name -> digest of everything the page was made from
+    env_key: str  # digest of the code, site.yaml, templates and static files
+    previous: Callable[[str, str], Path | None]  # (output path, key) -> a still-valid file of the last output
+    keys: dict[str, str] = field(default_factory=dict)  # filled in: output path -> key it was made with
+    rendered: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,8 +60,10 @@ def fingerprint_static(site: Site) -> tuple[dict[str, bytes], dict[str, str]]:
 
 def status_counts(site: Site, page: Page) -> list[StatusCount]:
     """How many of a page's claims have each status, in site.yaml's order, zeros left out."""
-    counts = [StatusCount(s, sum(c.status == s.key for c in page.claims.values())) for s in site.statuses.values()]
-    return [c for c in counts if c.count]
+    tally: dict[str, int] = {}
+    for claim in page.claims.values():
+        tally[claim.status] = tally.get(claim.status, 0) + 1
+    return [StatusCount(s, tally[s.key]) for s in site.statuses.values() if tally.get(s.key)]
 
 
 def make_environment(site: Site, asset_names: dict[str, str]) -> jinja2.Environment:
@@ -74,8 +91,44 @@ def make_environment(site: Site, asset_names: dict[str, str]) -> jinja2.Environm
     return env
 
 
-def render(site: Site, pages: list[Page]) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output folder."""
+def shared_names(env: jinja2.Environment, template: str) -> frozenset[str]:
+    """Which of SHARED a template uses, following extends, includes and imports; all of them when unsure."""
+    seen, todo, names = set(), [template], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            ast = env.parse(env.loader.get_source(env, name)[0])
+        except jinja2.TemplateError:
+            return frozenset(SHARED)
+        names |= jinja2.meta.find_undeclared_variables(ast)
+        for ref in jinja2.meta.find_referenced_templates(ast):
+            if ref is None:  # a computed template name: it could be anything
+                return frozenset(SHARED)
+            todo.append(ref)
+    return frozenset(names & set(SHARED))
+
+
+def page_keys(site: Site, env: jinja2.Environment, listed: list[Page], shared: dict, reuse: Reuse) -> dict[str, str]:
+    """The render key of each page: its own inputs, the templates, and the listings its layout reads."""
+    fp = reuse.fingerprints
+    listing = {
+        "explainers": cache_digest(*(fp[p.name] for p in shared["explainers"])),
+        "nav": cache_digest(*(fp[p.name] for p in shared["nav"])),
+        "home": fp[shared["home"].name] if shared["home"] else "",
+    }
+    used = {layout: shared_names(env, f"{layout}.html") for layout in {p.layout for p in listed}}
+    return {p.name: cache_digest(reuse.env_key, fp[p.name], p.layout, *(f"{n}={listing[n]}" for n in sorted(used[p.layout]))) for p in listed}
+
+
+def render(site: Site, pages: list[Page], reuse: Reuse | None = None) -> dict[str, bytes | Path]:
+    """Every output file of the site, by path relative to the output folder.
+
+    With `reuse`, a page whose key matches the last output's file is given as that file's
+    Path (for output.write to link) instead of being rendered again.
+    """
     files, asset_names = fingerprint_static(site)
     env = make_environment(site, asset_names)
     home = next((p for p in pages if p.name == "index.md"), None)
@@ -83,8 +136,18 @@ def render(site: Site, pages: list[Page]) -> dict[str, bytes]:
     explainers = sorted((p for p in listed if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     shared = {"explainers": explainers, "nav": nav, "home": home}
+    keys = page_keys(site, env, listed, shared, reuse) if reuse else {}
     for page in listed:
-        files[f"{page.url}index.html"] = render_page(env, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
+        rel = f"{page.url}index.html"
+        old = reuse.previous(rel, keys[page.name]) if reuse else None
+        if old is not None:
+            files[rel] = old
+        else:
+            files[rel] = render_page(env, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
+            if reuse:
+                reuse.rendered += 1
+        if reuse:
+            reuse.keys[rel] = keys[page.name]
     files["index.html"] = render_page(env, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, "404.html", page=None, root=base_path, body=Markup(""), **shared)

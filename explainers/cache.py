@@ -1,0 +1,178 @@
+"""The build cache in SITE/.cache/: what each page became, and what the last output holds.
+
+Nothing here is trusted blindly. Every entry carries the digest of the inputs it was made
+from; the whole cache carries the digest of the builder's own code. A file that cannot be
+read, unpickled, or that has another version or code digest is ignored (and later
+overwritten), so a corrupt or stale cache costs time, never correctness.
+
+    pages/NAME-DIGEST.pickle   one PageEntry per content file (front matter, body HTML, problems)
+    build.pickle               the last build: output folder, each file's render key and stat,
+                               and the problems of that run, for a rebuild where nothing changed
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Page, Problem
+
+VERSION = 1
+FOLDER = ".cache"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short hex digest of several byte or text parts, each length-prefixed so they cannot run together."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """The digest of the builder's own code: any change to explainers/*.py invalidates the cache."""
+    folder = Path(__file__).resolve().parent
+    parts: list[bytes | str] = [str(VERSION), sys.version]
+    for path in sorted(folder.glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    return digest(*parts)
+
+
+def tree_digest(folder: Path, contents: bool) -> str:
+    """The digest of a folder's file names (and their bytes when `contents`)."""
+    parts: list[bytes | str] = []
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts.append(path.relative_to(folder).as_posix())
+                if contents:
+                    parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+@dataclass
+class PageEntry:
+    """What one content file became, and the inputs it was made from."""
+
+    source: str  # digest of the file's bytes
+    read_problems: list[Problem]
+    page: Page | None  # None when the file could not be used at all
+    parsed: bool = False  # page.doc and the notes are filled in
+    note_problems: list[Problem] = field(default_factory=list)
+    convert_problems: list[Problem] = field(default_factory=list)
+    # what the body looked up while converting: content path -> pipeline.slug_dep();
+    # the key ALL_SLUGS (with the digest of the table) when it read the whole table
+    slug_deps: dict[str, str] = field(default_factory=dict)
+
+
+ALL_SLUGS = "*"
+
+
+@dataclass
+class OutputRecord:
+    """One file of the last output: the key of what it was rendered from, and its stat then."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+@dataclass
+class BuildRecord:
+    """The last successful build, so an unchanged rebuild can stop early."""
+
+    out: str
+    files: dict[str, OutputRecord]
+    inputs: str  # digest of every input of that run (see builder.inputs_digest)
+    problems: list[Problem]
+    page_count: int
+
+
+class Cache:
+    """The cache folder of one site, checked against the builder's code digest."""
+
+    def __init__(self, root: Path, code: str, env: str):
+        self.folder = root / FOLDER
+        self.code = code
+        self.env = env  # digest of everything besides the page itself that reading or parsing a page depends on
+
+    def _load(self, path: Path, kind: type):
+        """A pickled object of the given type, or None when missing, corrupt or stale."""
+        try:
+            with open(path, "rb") as f:
+                version, code, env, payload = pickle.load(f)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
+            return None
+        if version != VERSION or code != self.code or env != self.env or not isinstance(payload, kind):
+            return None
+        return payload
+
+    def _store(self, path: Path, payload) -> None:
+        """Write atomically (temp file, then rename), so a killed build leaves no half file; ignore a read-only site."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            with open(tmp, "wb") as f:
+                pickle.dump((VERSION, self.code, self.env, payload), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def page_path(self, name: str) -> Path:
+        return self.folder / "pages" / f"{digest(name)}.pickle"
+
+    def page(self, name: str, source: str) -> PageEntry | None:
+        """The cached entry of a content file, if it was made from exactly these bytes."""
+        entry = self._load(self.page_path(name), PageEntry)
+        return entry if entry is not None and entry.source == source else None
+
+    def store_page(self, name: str, entry: PageEntry) -> None:
+        self._store(self.page_path(name), entry)
+
+    def prune_pages(self, names: set[str]) -> None:
+        """Delete the entries of content files that no longer exist."""
+        keep = {self.page_path(n).name for n in names}
+        folder = self.folder / "pages"
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+
+    def build_record(self) -> BuildRecord | None:
+        return self._load(self.folder / "build.pickle", BuildRecord)
+
+    def store_build_record(self, record: BuildRecord) -> None:
+        self._store(self.folder / "build.pickle", record)
+
+
+def stat_record(path: Path, key: str) -> OutputRecord:
+    st = path.stat()
+    return OutputRecord(key, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def unchanged(path: Path, record: OutputRecord) -> bool:
+    """True when a file of the last output is still exactly as that build left it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)
+
+
+def output_intact(out: Path, record: BuildRecord) -> bool:
+    """True when the output folder holds exactly the files of the last build, each untouched."""
+    seen = 0
+    for folder, _, names in os.walk(out):
+        for name in names:
+            rel = os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/")
+            entry = record.files.get(rel)
+            if entry is None or not unchanged(out / rel, entry):
+                return False
+            seen += 1
+    return seen == len(record.files)

@@ -1,0 +1,195 @@
+"""The build cache never changes the output: after each edit, an incremental build equals a clean one byte for byte."""
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site, run_cli, snapshot
+from explainers import cache
+from explainers.builder import build
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def compare(site: Path, tmp: Path):
+    """Build incrementally into public/ and clean into another folder; both must match, files and messages."""
+    incremental = build(str(site))
+    clean_out = tmp / "clean"
+    if clean_out.exists():
+        shutil.rmtree(clean_out)
+    clean = build(str(site), out=clean_out, use_cache=False)
+    assert [str(p) for p in incremental.problems] == [str(p) for p in clean.problems]
+    assert incremental.written == clean.written
+    if clean.written:
+        assert snapshot(site / "public") == snapshot(clean_out)
+    return incremental
+
+
+def add_page(site: Path) -> None:
+    (site / "content" / "third.md").write_text(
+        "---\ntitle: A third one\ndate: 2023-01-02\nclaims:\n  own:\n    status: verified\n    source: newsweek\n---\n"
+        "See [the first claim](first.md#claim-2024) and [ours][^own].\n",
+        encoding="utf-8",
+    )
+
+
+def rename_page(site: Path) -> None:
+    (site / "content" / "second.md").rename(site / "content" / "renamed.md")
+    edit(site / "content" / "first.md", "(second.md)", "(renamed.md)")
+    edit(site / "content" / "first.md", "(second.md#claim-casualties)", "(renamed.md#claim-casualties)")
+
+
+def corrupt_cache(site: Path) -> None:
+    for path in (site / ".cache").rglob("*.pickle"):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    edit(site / "content" / "renamed.md", "Over 25,000", "More than 25,000")
+
+
+def stale_cache_version(site: Path) -> None:
+    """Entries written by another version of the cache format must not be trusted."""
+    for path in (site / ".cache").rglob("*.pickle"):
+        with open(path, "rb") as f:
+            _, code, env, payload = pickle.load(f)
+        if isinstance(payload, cache.PageEntry) and payload.page is not None:
+            payload.page.title = "POISONED"
+        with open(path, "wb") as f:
+            pickle.dump((cache.VERSION + 1, code, env, payload), f)
+
+
+def poison_with_right_version(site: Path) -> None:
+    """A wrong code digest (another builder version) is ignored too."""
+    for path in (site / ".cache").rglob("*.pickle"):
+        with open(path, "rb") as f:
+            version, code, env, payload = pickle.load(f)
+        if isinstance(payload, cache.PageEntry) and payload.page is not None:
+            payload.page.title = "POISONED"
+        with open(path, "wb") as f:
+            pickle.dump((version, "not-this-code", env, payload), f)
+
+
+STEPS = {
+    "edit a page body": lambda s: edit(s / "content" / "second.md", "Over 20,000 soldiers", "Over 25,000 soldiers"),
+    "edit a claim's status": lambda s: edit(s / "content" / "first.md", "status: attributed", "status: disputed"),
+    "edit a page title (home listing)": lambda s: edit(s / "content" / "first.md", 'title: "Contract soldiers', 'title: "Soldiers'),
+    "edit the nav page's title": lambda s: edit(s / "content" / "about.md", "title: About", "title: About us"),
+    "add a page": add_page,
+    "change a linked page's slug": lambda s: edit(s / "content" / "first.md", "slug: contract-soldiers", "slug: soldiers"),
+    "delete a page": lambda s: (s / "content" / "third.md").unlink(),
+    "rename a page": rename_page,
+    "edit a layout": lambda s: edit(s / "layouts" / "explainer.html", "<article class=\"explainer\">", "<article class=\"explainer\" data-edited>"),
+    "edit site.yaml": lambda s: edit(s / "site.yaml", "title: Fixture explainers", "title: Edited explainers"),
+    "edit the CSS": lambda s: (s / "static" / "css" / "site.css").write_text((s / "static" / "css" / "site.css").read_text() + "\n.x { color: red }\n"),
+    "add a static file": lambda s: (s / "static" / "images" / "new.txt").write_text("new"),
+    "corrupt the cache files": corrupt_cache,
+    "cache of another format version": stale_cache_version,
+    "cache of another builder version": poison_with_right_version,
+    "tamper with an output file": lambda s: (s / "public" / "soldiers" / "index.html").write_text("tampered"),
+    "add a stray output file": lambda s: (s / "public" / "stray.html").write_text("stray"),
+    "delete the cache": lambda s: shutil.rmtree(s / ".cache"),
+}
+
+
+def test_every_step_matches_a_clean_build(tmp_path: Path):
+    site = make_site(tmp_path)
+    compare(site, tmp_path)
+    for name, step in STEPS.items():
+        step(site)
+        result = compare(site, tmp_path)
+        assert result.written, name
+        assert "POISONED" not in (site / "public" / "index.html").read_text(), name
+
+
+def test_a_body_edit_renders_one_page_and_keeps_the_rest(tmp_path: Path):
+    site = make_site(tmp_path)
+    build(str(site))
+    before = (site / "public" / "about" / "index.html").stat()
+    again = build(str(site))
+    assert again.up_to_date and again.written
+    edit(site / "content" / "second.md", "Over 20,000", "Over 30,000")
+    result = build(str(site))
+    assert result.rendered == 1 and not result.up_to_date
+    after = (site / "public" / "about" / "index.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert "Over 30,000" in (site / "public" / "second" / "index.html").read_text()
+
+
+def test_a_linked_page_is_rendered_again_when_its_target_moves(tmp_path: Path):
+    site = make_site(tmp_path)
+    build(str(site))
+    edit(site / "content" / "first.md", "slug: contract-soldiers", "slug: soldiers")
+    build(str(site))
+    assert 'href="../soldiers/#claim-sent-against-will"' in (site / "public" / "second" / "index.html").read_text()
+
+
+def test_cached_rebuilds_still_report_problems_of_unchanged_pages(tmp_path: Path):
+    site = make_site(tmp_path)
+    edit(site / "content" / "second.md", "claims:\n", "claims:\n  unused:\n    status: verified\n    source: newsweek\n")
+    edit(site / "content" / "first.md", "date: 2022-05-19", "date: 2022-05-19\nextra: field")
+    first = run_cli("build", "--site", str(site))
+    assert first.code == 0, first.err
+    assert "claim 'unused' is defined but never referenced" in first.err
+    assert "unknown field 'extra'" in first.err
+    unchanged = run_cli("build", "--site", str(site))
+    assert "up to date" in unchanged.out
+    assert unchanged.err == first.err
+    edit(site / "content" / "about.md", "How this site works.", "How this site works, edited.")
+    other_edit = run_cli("build", "--site", str(site))
+    assert other_edit.err == first.err
+    assert run_cli("check", "--site", str(site)).err == run_cli("check", "--site", str(site)).err
+
+
+def test_cached_rebuilds_still_fail_on_errors_of_unchanged_pages(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert run_cli("build", "--site", str(site)).code == 0
+    edit(site / "content" / "second.md", "[said Ukraine][^casualties]", "[said Ukraine][^casualties] and [^nope]")
+    failed = run_cli("build", "--site", str(site))
+    assert failed.code == 1 and "reference to undefined claim 'nope'" in failed.err
+    edit(site / "content" / "about.md", "How this site works.", "How this site works, edited.")
+    again = run_cli("build", "--site", str(site))
+    assert again.code == 1 and again.err == failed.err and "undefined claim 'nope'" in again.err
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path: Path):
+    site = make_site(tmp_path)
+    result = run_cli("build", "--site", str(site), "--no-cache")
+    assert result.code == 0, result.err
+    assert not (site / ".cache").exists()
+    assert run_cli("build", "--site", str(site)).code == 0
+    assert (site / ".cache" / "build.pickle").is_file()
+    stale_cache_version(site)
+    assert run_cli("build", "--site", str(site), "--no-cache").code == 0
+    assert "POISONED" not in (site / "public" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_drafts_flag_switches_cleanly(tmp_path: Path, drafts: bool):
+    site = make_site(tmp_path)
+    build(str(site), drafts=not drafts)
+    incremental = build(str(site), drafts=drafts)
+    clean = build(str(site), out=tmp_path / "clean", drafts=drafts, use_cache=False)
+    assert incremental.written and clean.written
+    assert snapshot(site / "public") == snapshot(tmp_path / "clean")
+
+
+def test_a_broken_link_is_worded_anew_when_its_target_file_appears(tmp_path: Path):
+    site = make_site(tmp_path)
+    edit(site / "content" / "second.md", "Back to", "See [later](later.md). Back to")
+    assert "there is no page content/later.md" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
+    (site / "content" / "later.md").write_text("---\ntitle: Later\ndate: 2023-01-01\ndraft: true\n---\nSoon.\n", encoding="utf-8")
+    assert "content/later.md is a draft" in "\n".join(str(p) for p in compare(site, tmp_path).problems)
+
+
+def test_a_failed_build_writes_no_cache(tmp_path: Path):
+    site = make_site(tmp_path)
+    edit(site / "content" / "second.md", "[said Ukraine][^casualties]", "[said Ukraine][^casualties] [^nope]")
+    assert run_cli("build", "--site", str(site)).code == 1
+    assert run_cli("check", "--site", str(site)).code == 1
+    assert not (site / ".cache").exists()
