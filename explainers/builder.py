@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import output, parallel
 from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
 from .load import load_site
@@ -152,6 +154,15 @@ def run_digest(inputs: Inputs, drafts: bool, out: Path) -> str:
     return digest(inputs.render_env, repr(sorted(inputs.sources.items())), str(drafts), str(out), dt.date.today().isoformat())
 
 
+def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, str]:
+    """(path, line, message) for a template that is missing or has a mistake."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return site.shown(f"layouts/{exc.name}"), 1, f"template layouts/{exc.name} not found; the build needs it"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return site.shown(f"layouts/{exc.name}"), exc.lineno, f"template syntax: {exc.message}"
+    return site.shown("layouts"), 1, f"a template failed: {exc.message}"
+
+
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error."""
     started = time.perf_counter()
@@ -184,7 +195,11 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         env_key=inputs.render_env,
         previous=previous_output(record, target),
     )
-    files = render(site, pages, reuse)
+    try:
+        files = render(site, pages, reuse)
+    except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
+        problems.error(*template_problem(site, exc))
+        return finish(result, started)
     if record is not None and record.out == str(target) and target.is_dir():
         output.update(files, target)
     else:

@@ -44,6 +44,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import rawhtml
 from .model import Claim, Doc, Link, Reference, Site, Source
 
 REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
@@ -250,11 +251,11 @@ def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context
     sources = etree.SubElement(parent, tag, {"class": "claim-sources"})
     sources.text = util.AtomicString("Sources: " if len(claim.sources) > 1 else "Source: ")
     last = None
-    for i, key in enumerate(claim.sources):
+    for key in claim.sources:
         source = context.sources.get(key)
-        if source is None:
+        if source is None:  # an unknown key, already reported; the build will fail
             continue
-        if i:
+        if last is not None:
             last.tail = util.AtomicString("; ")
         if source.url:
             last = etree.SubElement(sources, "a", {"href": source.url})
@@ -419,11 +420,17 @@ class ClaimsTreeprocessor(Treeprocessor):
                 continue
             raw = el.get(attr)
             value = unstash(self.md, raw).strip()
-            parts = urllib.parse.urlsplit(value)
             line = self.nth_line(raw, seen)
-            if parts.scheme:
-                if parts.scheme.lower() not in SAFE_SCHEMES:
-                    self.ext.error(line, f"link to '{value}' uses '{parts.scheme}:'; only http:, https: and mailto: links are allowed")
+            try:
+                parts = urllib.parse.urlsplit(value)
+            except ValueError:  # e.g. an unclosed '[' where an IPv6 host would be
+                self.ext.error(line, f"link to '{value}' is not a valid address")
+                el.set(attr, "#")
+                continue
+            scheme = rawhtml.url_scheme(value)  # as a browser reads it: `&#106;avascript:` is javascript:
+            if parts.scheme or scheme:
+                if scheme not in SAFE_SCHEMES:
+                    self.ext.error(line, f"link to '{value}' uses '{scheme or parts.scheme}:'; only http:, https: and mailto: links are allowed")
                     el.set(attr, "#")
                 continue
             if parts.netloc:
@@ -547,6 +554,7 @@ def in_panel(el: etree.Element, parents: dict) -> bool:
 def unstash(md, text: str) -> str:
     """Text with Markdown's placeholders (escapes, stashed entities) replaced by what they stand for."""
     text = util.HTML_PLACEHOLDER_RE.sub(lambda m: html.unescape(strip_tags(md.htmlStash.rawHtmlBlocks[int(m.group(1))])) if int(m.group(1)) < len(md.htmlStash.rawHtmlBlocks) else "", text)
+    text = text.replace(util.AMP_SUBSTITUTE, "&")  # autolinked e-mail addresses are entity-encoded
     return re.sub(f"{util.STX}(\\d+){util.ETX}", lambda m: chr(int(m.group(1))), text)
 
 
@@ -587,7 +595,7 @@ class NoteRenderer:
         elif out:
             problems.append("a note may hold inline Markdown only (no lists, headings or paragraphs)")
         for href in _links(out):
-            scheme = urllib.parse.urlsplit(href).scheme.lower()
+            scheme = rawhtml.url_scheme(href)  # never raises, unlike urlsplit on 'https://[x'
             if scheme not in SAFE_SCHEMES:
                 problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
         return out, " ".join(strip_tags(out).split()), problems
@@ -619,4 +627,5 @@ def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
         extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
         output_format="html",
     )
+    rawhtml.register(md, ext)  # refuse scripts, handlers and unsafe URLs in raw HTML
     return md, ext

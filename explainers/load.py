@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -9,11 +10,17 @@ from pathlib import Path
 from . import yamlfile
 from .model import Claim, HistoryEntry, Image, Page, Problems, Site, Source, Status
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# \Z, not $: "$" also matches before a final newline, which would let "slug\n" through
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 URL_SCHEMES = ("http", "https", "mailto")
 MAX_PAGE_BYTES = 2_000_000
+# Python-Markdown takes time quadratic in the '[' and '<' of a paragraph that never close
+# (500 take 0.1 s, 4,000 take seconds, 100,000 take hours); the bundled explainer has at
+# most 24 in a paragraph and 108 in all.
+MAX_OPENERS_PER_PARAGRAPH = 500
+MAX_OPENERS_PER_PAGE = 10_000
 PAGE_FIELDS = {"title", "date", "updated", "summary", "slug", "draft", "layout", "image", "sources", "claims"}
 CLAIM_FIELDS = {"status", "source", "sources", "note", "url", "archive", "checked", "history"}
 
@@ -41,6 +48,11 @@ class Fields:
             return default
         if required and not value.strip():
             self.error(key, f"'{key}' is empty")
+        bad = next((c for c in value if is_invisible_control(c)), None)
+        if bad is not None:
+            # a YAML escape such as "\0" or "\e": invisible to readers, and forbidden in XML feeds
+            self.error(key, f"'{key}' contains the control character U+{ord(bad):04X}; delete it")
+            return default
         return value
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
@@ -90,6 +102,11 @@ class Fields:
                     self.problems.warning(self.path, self.line(key), message)
 
 
+def is_invisible_control(c: str) -> bool:
+    """True for a control character other than tab and newline, or a Unicode noncharacter."""
+    return (c < " " and c not in "\t\n\r") or "\x7f" <= c <= "\x9f" or c in "\ufffe\uffff"
+
+
 def _kind(value: object) -> str:
     return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
 
@@ -108,7 +125,10 @@ def is_safe_url(value: str) -> bool:
     """True for an absolute http(s) URL with a host, or a mailto: address."""
     if any(c.isspace() or ord(c) < 32 for c in value):
         return False
-    parts = urllib.parse.urlsplit(value)
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # e.g. 'https://[not-an-ipv6-host/'
+        return False
     if parts.scheme.lower() not in URL_SCHEMES:
         return False
     return bool(parts.netloc) if parts.scheme.lower() != "mailto" else bool(parts.path)
@@ -116,7 +136,7 @@ def is_safe_url(value: str) -> bool:
 
 def read_yaml(text: str, path: str, offset: int, problems: Problems) -> yamlfile.Mapping | None:
     """Parse YAML text that starts at line offset+1 of path; report problems; None if unusable."""
-    data, yaml_problems = yamlfile.load(text)
+    data, yaml_problems = yamlfile.load(text, offset)
     for p in yaml_problems:
         problems.error(path, offset + p.line, p.message)
     if yaml_problems and data is None:
@@ -234,6 +254,22 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def check_openers(body: str, shown: str, body_line: int, problems: Problems) -> bool:
+    """False (after saying where) if the body holds so many '[' and '<' that Markdown would hang."""
+    total, line = 0, body_line
+    for paragraph in re.split(r"(\n[ \t]*\n)", body):
+        count = len(re.findall(r"(?<!\\)[\[<]", paragraph))
+        total += count
+        if count > MAX_OPENERS_PER_PARAGRAPH:
+            problems.error(shown, line, f"this paragraph has {count} '[' and '<' characters (at most {MAX_OPENERS_PER_PARAGRAPH}); Markdown would take minutes to read it: split it, or escape them as \\[ and &lt;")
+            return False
+        line += paragraph.count("\n")
+    if total > MAX_OPENERS_PER_PAGE:
+        problems.error(shown, body_line, f"this page has {total} '[' and '<' characters (at most {MAX_OPENERS_PER_PAGE}); Markdown would take minutes to read it: split the page")
+        return False
+    return True
+
+
 def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
     """Read one Markdown file and check its front matter; None if it cannot be used at all."""
     name = path.relative_to(site.root / "content").as_posix()
@@ -269,6 +305,8 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
             problems.error(shown, 1, f"file name '{path.name}' does not make a valid slug: rename it (lowercase letters, digits, '-') or set 'slug:'")
     sources = dict(site.sources)
     sources.update(read_sources(f, "sources"))
+    body = "\n".join(text.split("\n")[body_line - 1 :])
+    readable = check_openers(body, shown, body_line, problems)
     page = Page(
         path=path,
         rel=shown,
@@ -276,7 +314,7 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
         slug="" if name == "index.md" else (slug or "invalid-slug"),
         title=f.text("title", required=True) or "",
         date=f.date("date", required=True) or dt.date(1970, 1, 1),
-        body="\n".join(text.split("\n")[body_line - 1 :]),
+        body=body,
         body_line=body_line,
         updated=f.date("updated"),
         summary=f.text("summary") or "",
@@ -291,7 +329,7 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
     elif not (site.root / "layouts" / f"{page.layout}.html").is_file():
         f.error("layout", f"layout '{page.layout}' has no template layouts/{page.layout}.html")
     page.claims = read_claims(site, page, f)
-    return page
+    return page if readable else None  # an unreadable body would hang the Markdown phase
 
 
 def read_image(site: Site, f: Fields) -> Image | None:
@@ -334,7 +372,7 @@ def read_claims(site: Site, page: Page, f: Fields) -> dict[str, Claim]:
         c.unknown(CLAIM_FIELDS)
         status = c.text("status", required=True)
         if status is not None and status not in site.statuses:
-            c.error("status", f"claim '{cid}' has unknown status '{status}' (site.yaml has: {', '.join(site.statuses)})")
+            c.error("status", f"claim '{cid}' has unknown status '{status}' (site.yaml has: {', '.join(site.statuses) or 'no statuses'})")
         claims[cid] = Claim(
             id=cid,
             status=status or "",
@@ -413,8 +451,18 @@ def check_history_against_checked(c: Fields, cid: str, newest: tuple[HistoryEntr
         h.error("date", f"claim '{cid}': history entry dated {entry.date} is after 'checked: {checked}'; the current status must be the newest")
 
 
+def check_static_links(site: Site, problems: Problems) -> None:
+    """Report links in static/ that lead out of the site folder: the build would publish their target."""
+    root = site.root.resolve()
+    for path in sorted((site.root / "static").rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            shown = site.shown(path.relative_to(site.root).as_posix())
+            problems.error(shown, 1, "this file is a link to a file outside the site folder, which the build would publish; copy the file in instead")
+
+
 def read_pages(site: Site, problems: Problems, drafts: bool = False) -> list[Page]:
     """Every page under content/, drafts only when asked, in a stable order."""
+    check_static_links(site, problems)
     content = site.root / "content"
     if not content.is_dir():
         problems.error(site.shown("content"), 1, "the site has no content/ folder")
@@ -425,6 +473,9 @@ def read_pages(site: Site, problems: Problems, drafts: bool = False) -> list[Pag
         shown = site.shown(path.relative_to(site.root).as_posix())
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(shown, 1, "this file is a link to a file outside the site folder; copy the file in instead")
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.error(shown, 1, f"this file is a link to '{os.readlink(path)}', which does not exist")
             continue
         if not path.is_file():
             continue

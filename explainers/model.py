@@ -16,7 +16,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+        # one problem, one line: a file name or a quoted value may hold a newline or a control character
+        text = f"{self.path}:{self.line}: {self.level}: {self.message}"
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class Problems(list):

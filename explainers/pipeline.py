@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claims_md import Context, NoteRenderer, make_markdown
+from .load import check_static_links
 from .model import Page, Problems, Site
 
 RESERVED_SLUGS = {"claims", "404", "assets", "index"}
@@ -30,12 +32,16 @@ def page_paths(site: Site, problems: Problems) -> list[Path]:
     if not content.is_dir():
         problems.error(site.shown("content"), 1, "the site has no content/ folder")
         return []
+    check_static_links(site, problems)
     root = site.root.resolve()
     paths = []
     for path in sorted(content.rglob("*.md")):
         shown = site.shown(path.relative_to(site.root).as_posix())
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             problems.error(shown, 1, "this file is a link to a file outside the site folder; copy the file in instead")
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.error(shown, 1, f"this file is a link to '{os.readlink(path)}', which does not exist")
             continue
         if path.is_file():
             paths.append(path)
@@ -114,7 +120,11 @@ class Converter:
         self.render_notes(page, result.note_problems)
         lookups = SlugLookups(slugs)
         context = Context(site, page.name, root_of(page), page.claims, page.sources, lookups, files)
-        page.doc, errors = self.ext.convert(context, page.body)
+        try:
+            page.doc, errors = self.ext.convert(context, page.body)
+        except RecursionError:  # Python-Markdown recurses once per level of nesting
+            errors = [(1, "lists, quotes or emphasis are nested hundreds of levels deep here; Markdown cannot read that")]
+            self.md, self.ext = make_markdown()  # the failed parse leaves state behind that reset() does not clear
         for line, message in errors:
             result.convert_problems.error(page.rel, page.body_line + line - 1, message)
         result.slug_deps = {key: slug_dep(site, slugs, key) for key in lookups.used}

@@ -175,7 +175,14 @@ def find_file(out: Path, url_path: str) -> tuple[int, Path | None]:
         return 404, None
     if parts is None:
         return 403, None
-    root = out.resolve()
+    try:
+        return locate(out.resolve(), parts, url_path)
+    except OSError:  # e.g. a segment longer than the file system allows
+        return 404, None
+
+
+def locate(root: Path, parts: list[str], url_path: str) -> tuple[int, Path | None]:
+    """find_file's answer for clean path segments under the resolved output folder."""
     target = root.joinpath(*parts).resolve()  # follows symlinks, so one pointing out is caught
     if not target.is_relative_to(root):
         return 403, None

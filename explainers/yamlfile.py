@@ -42,9 +42,10 @@ class _StrictLoader(_BaseLoader):
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream):
+    def __init__(self, stream, offset: int = 0):
         super().__init__(stream)
         self.problems: list[YamlError] = []
+        self.offset = offset  # lines before the YAML text in its file, for messages that name a line
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -62,7 +63,7 @@ class _StrictLoader(_BaseLoader):
             line = key_node.start_mark.line + 1
             if key in result:
                 self.problems.append(
-                    YamlError(line, f"duplicate key '{key}' (first given on line {result.lines[key]})")
+                    YamlError(line, f"duplicate key '{key}' (first given on line {result.lines[key] + self.offset})")
                 )
                 continue
             result[key] = self.construct_object(value_node, deep=True)
@@ -73,46 +74,66 @@ class _StrictLoader(_BaseLoader):
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
 
 
-def _shared_node(root) -> yaml.Node | None:
-    """Return a node reachable twice (what an alias makes), or None."""
+MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constructor's recursion
+
+
+def _shape_problem(root) -> YamlError | None:
+    """A node reachable twice (what an alias makes) or nested too deep, as a problem; else None."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
-            return node
+            return YamlError(node.start_mark.line + 1, "YAML anchors and aliases (& and *) are not allowed here")
+        if depth > MAX_DEPTH:
+            return YamlError(node.start_mark.line + 1, f"YAML nested more than {MAX_DEPTH} levels deep; front matter needs only a few")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                stack.extend((k, v))
+                stack.extend(((k, depth + 1), (v, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
     return None
 
 
-def load(text: str) -> tuple[object, list[YamlError]]:
-    """Parse one YAML document; return its data and every problem found (data None if unusable)."""
-    loader = _StrictLoader(text)
+def load(text: str, offset: int = 0) -> tuple[object, list[YamlError]]:
+    """Parse one YAML document; return its data and every problem found (data None if unusable).
+
+    Lines in the result are relative to the text; `offset` (the lines before it in its file)
+    only shifts line numbers written inside messages.
+    """
+    loader = _StrictLoader(text, offset)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
-        shared = _shared_node(node)
-        if shared is not None:
-            return None, [
-                YamlError(shared.start_mark.line + 1, "YAML anchors and aliases (& and *) are not allowed here")
-            ]
+        problem = _shape_problem(node)
+        if problem is not None:
+            return None, [problem]
         data = loader.construct_document(node)
         return data, loader.problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = exc.problem or exc.context or "not valid YAML"
-        lines = text.splitlines()
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
-            reason = "a tab character is not allowed in YAML indentation; use spaces"
-        return None, [YamlError(line, f"invalid YAML: {reason}")]
+        return None, [_explain(exc, text)]
     except yaml.YAMLError as exc:
         return None, [YamlError(1, f"invalid YAML: {exc}")]
+    except RecursionError:  # the pure-Python parser composes nested nodes recursively
+        return None, [YamlError(1, f"YAML nested more than {MAX_DEPTH} levels deep; front matter needs only a few")]
     finally:
         loader.dispose()
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    """A syntax error in a writer's words, at the line where the mistake most likely is."""
+    mark = exc.problem_mark or exc.context_mark
+    reason = exc.problem or exc.context or "not valid YAML"
+    if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
+        # the parser only noticed at the end of the text: point at what was left open
+        mark = exc.context_mark
+        reason = f"{exc.context} that is never closed ({reason})"
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+        reason = "a tab character is not allowed in YAML indentation; use spaces"
+    elif isinstance(exc, yaml.constructor.ConstructorError) and "tag" in reason:
+        tag = (exc.problem_mark and text[exc.problem_mark.index :].split()[0]) or "!tag"
+        reason = f"YAML tags such as '{tag}' are not allowed; write plain text (in quotes if it starts with '!')"
+    return YamlError(mark.line + 1 if mark else 1, f"invalid YAML: {reason}")
