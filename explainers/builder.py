@@ -200,10 +200,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
         problems.error(*template_problem(site, exc))
         return finish(result, started)
-    if record is not None and record.out == str(target) and target.is_dir():
-        output.update(files, target)
-    else:
-        output.write(files, target)
+    output.write(files, target)
     result.written, result.rendered = True, reuse.rendered
     if cache:
         save_pages(cache, entries, changed)

@@ -6,6 +6,7 @@ that is, while it is writing.
 """
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,26 +39,35 @@ def big_site(tmp_path_factory) -> Path:
     return site
 
 
-@pytest.fixture
-def built(big_site: Path) -> tuple[Path, dict[str, bytes]]:
-    """The big site freshly built, with a change waiting so the next build would differ."""
+@pytest.fixture(params=["--no-cache", "--incremental"])
+def built(request, big_site: Path) -> tuple[Path, dict[str, bytes]]:
+    """The big site freshly built, with a change waiting so the next build would differ.
+
+    With "--incremental" the build that is interrupted reuses the cache and hard-links the
+    unchanged files; it must keep the same promise as a clean one.
+    """
     page = big_site / "content/gen-000.md"
     page.write_text(page.read_text().replace("title: Changed", "title: Page 0"))
-    result = run_cli("build", "--site", str(big_site), "--no-cache", timeout=120)
+    shutil.rmtree(big_site / ".cache", ignore_errors=True)
+    result = run_cli("build", "--site", str(big_site), *mode_flags(request.param), timeout=120)
     assert result.code == 0, result.err
     page.write_text(page.read_text().replace("title: Page 0", "title: Changed"))
+    big_site.joinpath(".mode").write_text(request.param)
     return big_site, snapshot(big_site / "public")
+
+
+def mode_flags(mode: str) -> list[str]:
+    return ["--no-cache"] if mode == "--no-cache" else []
 
 
 def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.iterdir() if p.name.startswith(".public."))
 
 
-def start_build(site: Path) -> subprocess.Popen:
+def start_build(site: Path, mode: str | None = None) -> subprocess.Popen:
+    mode = mode or site.joinpath(".mode").read_text()
     return subprocess.Popen(
-        # --no-cache: a full build writes a new folder and swaps it in; an incremental one
-        # (the default once a cache exists) updates the folder file by file instead
-        [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--no-cache"],
+        [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), *mode_flags(mode)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -86,7 +96,7 @@ def test_ctrl_c_while_writing_leaves_the_output_and_no_temporary_folder(built):
 
 def test_ctrl_c_while_reading_leaves_the_output(built):
     site, before = built
-    proc = start_build(site)
+    proc = start_build(site, "--no-cache")  # an incremental build may be done within 0.8 s
     time.sleep(0.8)  # past start-up, before writing: reading and converting 80 pages takes longer
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
