@@ -46,7 +46,7 @@ def generate(folder: Path, claims: int) -> Path:
         else:
             body.append(f"Here [claim number {i} is a highlighted passage that wraps][^c{i}] in the text.")
         if i % 8 == 7:
-            body.append("\n")
+            body.append("\n\n")
     (site / "content").mkdir()
     (site / "content" / "big.md").write_text("\n".join(lines) + "\n\n" + " ".join(body) + "\n", encoding="utf-8")
     out = folder / "public"
