@@ -1,13 +1,16 @@
 """The annotated-explainer builder: Markdown pages with front-matter claims become a static site.
 
-The pipeline, in the order ``build.py`` runs it:
+The pipeline, in the order ``builder.build`` runs it:
 
-    load_site    site.yaml            -> Site
-    read_pages   content/*.md         -> [Page]      (front matter checked field by field)
-    parse_pages  Markdown bodies      -> Page.doc    (claims extension: references, links)
-    check        the whole site       -> more Problems (unused claims, broken links, slugs)
-    render       Jinja2 layouts       -> {path: bytes}
-    write        a temporary folder   -> swapped in for the output folder
+    load_site    load.py       site.yaml            -> Site
+    read_page    load.py       content/*.md         -> Page      (front matter checked field by field)
+    parse_pages  pipeline.py   Markdown bodies      -> Page.doc  (claims extension: references, links)
+    check        pipeline.py   the whole site       -> more Problems (unused claims, broken links, slugs)
+    render       render.py     Jinja2 layouts       -> {path: bytes or reusable Path}
+    write        output.py     a temporary folder   -> swapped in for the output folder
+
+``builder.py`` takes unchanged pages from the cache (``cache.py``) and reads and converts the
+rest in a process pool when there are many (``parallel.py``).
 
 Every phase appends to one ``Problems`` list instead of raising, so a writer sees every
 mistake of the run at once; nothing is rendered while any error is recorded.

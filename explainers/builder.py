@@ -19,7 +19,8 @@ from . import output, parallel
 from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
 from .load import load_site
 from .model import Page, Problems, Site
-from .pipeline import check, page_paths, slug_dep, slug_table, static_files
+from .load import page_paths
+from .pipeline import check, slug_dep, slug_table, static_files
 from .render import Reuse, render
 
 

@@ -298,13 +298,13 @@ class ClaimsTreeprocessor(Treeprocessor):
         self.ext = ext
 
     def run(self, root: etree.Element) -> None:
-        context, state = self.ext.context, self.ext.state
+        state = self.ext.state
         numbers: dict[str, int] = {}
         counts: dict[str, int] = {}
         highlighted: set[str] = set()  # claims whose endnote passage is the writer's own highlight
         parents = {child: parent for parent in root.iter() for child in parent}
         for wrap in [e for e in root.iter("span") if e.get("class") == "claim"]:
-            button, panel, text = wrap.find("button"), wrap[-1], wrap.find("label")
+            button, text = wrap.find("button"), wrap.find("label")
             cid = button.get("data-claim")
             number = numbers.setdefault(cid, len(numbers) + 1)
             nth = counts.get(cid, 0)

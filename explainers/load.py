@@ -460,15 +460,15 @@ def check_static_links(site: Site, problems: Problems) -> None:
             problems.error(shown, 1, "this file is a link to a file outside the site folder, which the build would publish; copy the file in instead")
 
 
-def read_pages(site: Site, problems: Problems, drafts: bool = False) -> list[Page]:
-    """Every page under content/, drafts only when asked, in a stable order."""
-    check_static_links(site, problems)
+def page_paths(site: Site, problems: Problems) -> list[Path]:
+    """Every Markdown file under content/ in a stable order; links leading out of the site are errors."""
     content = site.root / "content"
     if not content.is_dir():
         problems.error(site.shown("content"), 1, "the site has no content/ folder")
         return []
+    check_static_links(site, problems)
     root = site.root.resolve()
-    pages = []
+    paths = []
     for path in sorted(content.rglob("*.md")):
         shown = site.shown(path.relative_to(site.root).as_posix())
         if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -477,9 +477,6 @@ def read_pages(site: Site, problems: Problems, drafts: bool = False) -> list[Pag
         if path.is_symlink() and not path.exists():
             problems.error(shown, 1, f"this file is a link to '{os.readlink(path)}', which does not exist")
             continue
-        if not path.is_file():
-            continue
-        page = read_page(site, path, problems)
-        if page is not None and (drafts or not page.draft):
-            pages.append(page)
-    return pages
+        if path.is_file():
+            paths.append(path)
+    return paths

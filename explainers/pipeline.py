@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .claims_md import Context, NoteRenderer, make_markdown
-from .load import check_static_links
 from .model import Page, Problems, Site
 
 RESERVED_SLUGS = {"claims", "404", "assets", "index"}
@@ -24,28 +21,6 @@ def static_files(site: Site) -> frozenset[str]:
 def root_of(page: Page) -> str:
     """The relative prefix from a page's folder back to the site root."""
     return "../" * page.url.count("/")
-
-
-def page_paths(site: Site, problems: Problems) -> list[Path]:
-    """Every Markdown file under content/ in a stable order (the listing of load.read_pages)."""
-    content = site.root / "content"
-    if not content.is_dir():
-        problems.error(site.shown("content"), 1, "the site has no content/ folder")
-        return []
-    check_static_links(site, problems)
-    root = site.root.resolve()
-    paths = []
-    for path in sorted(content.rglob("*.md")):
-        shown = site.shown(path.relative_to(site.root).as_posix())
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.error(shown, 1, "this file is a link to a file outside the site folder; copy the file in instead")
-            continue
-        if path.is_symlink() and not path.exists():
-            problems.error(shown, 1, f"this file is a link to '{os.readlink(path)}', which does not exist")
-            continue
-        if path.is_file():
-            paths.append(path)
-    return paths
 
 
 class SlugLookups(dict):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_site
+from conftest import REPO
 from explainers.serve import changed_files, clean_parts, file_reply, find_file, inject, snapshot
 
 WAIT_MS = 5000  # generous for a loaded machine; speed is measured by bench/preview_bench.py
