@@ -17,9 +17,8 @@ import jinja2
 
 from . import output, parallel
 from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
-from .load import load_site
 from .model import Page, Problems, Site
-from .load import page_paths
+from .load import is_safe_url, load_site, page_paths
 from .pipeline import check, slug_dep, slug_table, static_files
 from .render import Reuse, render
 
@@ -58,7 +57,10 @@ def open_site(site_arg: str, problems: Problems, base_url: str | None) -> Site |
     """Read site.yaml, applying a --base-url override."""
     site = load_site(Path(site_arg), display_root(site_arg), problems)
     if site is not None and base_url is not None:
-        site.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        if not is_safe_url(base_url) or base_url.lower().startswith("mailto:"):
+            problems.error("--base-url", 1, f"'{base_url}' is not an http: or https: address")
+        else:
+            site.base_url = base_url if base_url.endswith("/") else base_url + "/"
     return site
 
 

@@ -362,7 +362,7 @@ class ClaimsTreeprocessor(Treeprocessor):
         def walk(el):
             hidden = el.get("class") in ("visually-hidden", "claim-mark", "claim-panel")
             if not (skip_hidden and hidden) and el.text:
-                parts.append(el.text)
+                parts.append(code_text(el))
             if not (skip_hidden and hidden):
                 for child in el:
                     walk(child)
@@ -389,7 +389,7 @@ class ClaimsTreeprocessor(Treeprocessor):
                 parts.append(self.plain(el[0], skip_hidden=True))
             else:
                 if el.text and el is not block or el is block and el.text:
-                    parts.append(el.text)
+                    parts.append(code_text(el))
                 for child in el:
                     if walk(child):
                         return True
@@ -539,6 +539,11 @@ def excerpt(text: str, cut: bool) -> str:
     elif text.count("“") > text.count("”"):
         text += "”"
     return text
+
+
+def code_text(el: etree.Element) -> str:
+    """An element's own text; code spans keep their text HTML-escaped in the tree, so undo that."""
+    return html.unescape(el.text) if el.tag == "code" else el.text
 
 
 def in_panel(el: etree.Element, parents: dict) -> bool:

@@ -69,17 +69,8 @@ def claim_texts(page: Page) -> dict[str, str]:
     texts: dict[str, str] = {}
     for ref in page.doc.references:
         if ref.label and ref.claim not in texts:
-            texts[ref.claim] = plain_label(ref.label)
+            texts[ref.claim] = ref.label
     return texts
-
-
-def plain_label(label: str) -> str:
-    """A reference label as plain text.
-
-    Python-Markdown stores code spans already escaped (`util.code_escape`), so a label with
-    `` `<b>` `` arrives as '&lt;b&gt;'; undo exactly that escaping, nothing more.
-    """
-    return label.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def changes_of(site: Site, claim: Claim) -> tuple[Change, ...]:

@@ -46,6 +46,11 @@ class TestClaimSyntax(TestCase):
         assert "Sources: <a href=\"https://www.newsweek.com/\">Newsweek</a>; <span class=\"source-name\">Relatives</span>" in doc.html
         assert doc.references[0].label == "that this happened"
 
+    def test_claim_text_of_a_code_span_is_plain_text(self):
+        doc, errors = convert("Say [the `<b>` & `a&b` tags][^b] today.")
+        assert errors == []
+        assert doc.references[0].label == "the <b> & a&b tags"
+
     def test_repeated_references_get_their_own_panels_and_one_endnote(self):
         doc, _ = convert("One.[^a] Two.[^a]")
         assert 'id="panel-a-1"' in doc.html and 'id="panel-a-2"' in doc.html

@@ -167,3 +167,10 @@ def test_bundled_site_checks_clean():
     result = run_cli("check")
     assert result.code == 0, result.err
     assert "warning" not in result.err
+
+
+def test_a_bad_base_url_option_is_refused_without_a_traceback(site: Path):
+    result = run_cli("build", "--site", str(site), "--base-url", "https://[x")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "--base-url:1: error: 'https://[x' is not an http: or https: address" in result.err
+    assert not (site / "public").exists()
