@@ -32,12 +32,15 @@ HEADERS = "_headers"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def render_files(site: Site, pages: list[Page], env: jinja2.Environment) -> dict[str, bytes]:
-    """The sitemap, the Atom feed and (unless static/ has its own) the headers file, by output path."""
+def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_names: dict[str, str]) -> dict[str, bytes]:
+    """The sitemap, the Atom feed and (unless static/ has its own) the headers file, by output path.
+
+    `asset_names` maps each static file to its output name (render.fingerprint_static).
+    """
     published = [p for p in pages if not p.draft]  # a --drafts preview still announces no draft
     files = {"sitemap.xml": sitemap(site, published), "feed.xml": feed(site, published)}
     if not (site.root / "static" / HEADERS).is_file():
-        files[HEADERS] = headers_file(page_policy(env), hashed_assets(site))
+        files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
     return files
 
 
@@ -130,13 +133,6 @@ def page_policy(env: jinja2.Environment) -> str | None:
         return None
     found = CSP_META_RE.search(source)
     return found.group(1) if found else None
-
-
-def hashed_assets(site: Site) -> list[str]:
-    """Output paths of the fingerprinted CSS and JS files."""
-    from .render import fingerprint_static  # render imports this module; import late to avoid a cycle
-
-    return sorted(path for path in fingerprint_static(site)[0] if HASHED_ASSET_RE.search(path))
 
 
 def headers_file(policy: str | None, assets: list[str]) -> bytes:

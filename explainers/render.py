@@ -151,7 +151,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None) -> dict[st
     files["index.html"] = render_page(env, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, "404.html", page=None, root=base_path, body=Markup(""), **shared)
-    files.update(feeds.render_files(site, pages, env))
+    files.update(feeds.render_files(site, pages, env, asset_names))
     files.update(ledger.render_files(site, pages, env))
     return files
 

@@ -97,3 +97,8 @@ def run_axe(page, context: str | None = None) -> list[dict]:
 def describe(violations: list[dict]) -> str:
     """Axe violations in a form worth reading in a test failure."""
     return "\n".join(f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations)
+
+
+def open_panels(page) -> list[str]:
+    """The ids of the claim panels open now."""
+    return page.evaluate("[...document.querySelectorAll('.claim-panel:popover-open')].map(p => p.id)")

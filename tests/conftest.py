@@ -105,3 +105,12 @@ def bundled_site(tmp_path_factory) -> Path:
     result = run_cli("build", "--out", str(out))
     assert result.code == 0, result.err
     return out
+
+
+@pytest.fixture(scope="session")
+def bundled_url(bundled_site):
+    """The bundled site served under a sub-path, as a host would serve it."""
+    from browser import serve_folder
+
+    with serve_folder(bundled_site, "/explainers/") as url:
+        yield url

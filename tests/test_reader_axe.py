@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from browser import describe, run_axe, serve_folder
+from browser import describe, run_axe
 
 PAGES = ["", "contract-soldiers/", "about/", "no-such-page/"]
 
 
 @pytest.fixture(scope="module")
-def base(bundled_site):
-    with serve_folder(bundled_site, "/explainers/") as url:
-        yield url
+def base(bundled_url):
+    return bundled_url
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])

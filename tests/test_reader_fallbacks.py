@@ -6,17 +6,12 @@ import re
 
 import pytest
 
-from browser import serve_folder
+from browser import open_panels
 
 
 @pytest.fixture(scope="module")
-def base(bundled_site):
-    with serve_folder(bundled_site, "/explainers/") as url:
-        yield url
-
-
-def open_panels(page) -> list[str]:
-    return page.evaluate("[...document.querySelectorAll('.claim-panel:popover-open')].map(p => p.id)")
+def base(bundled_url):
+    return bundled_url
 
 
 def test_without_javascript_panels_open_by_click_and_keyboard(browser, base):

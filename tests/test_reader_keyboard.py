@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser import serve_folder
+from browser import open_panels
 
 
 @pytest.fixture(scope="module")
-def base(bundled_site):
-    with serve_folder(bundled_site, "/explainers/") as url:
-        yield url
+def base(bundled_url):
+    return bundled_url
 
 
 @pytest.fixture
@@ -19,10 +18,6 @@ def page(browser, base):
     page.goto(base + "contract-soldiers/")
     yield page
     context.close()
-
-
-def open_panels(page) -> list[str]:
-    return page.evaluate("[...document.querySelectorAll('.claim-panel:popover-open')].map(p => p.id)")
 
 
 def active(page) -> str:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from browser import serve_folder
+from browser import open_panels
 
 HOVER_WAIT = 700  # ms: longer than claims.js's open and close delays together
 
 
 @pytest.fixture(scope="module")
-def base(bundled_site):
-    with serve_folder(bundled_site, "/explainers/") as url:
-        yield url
+def base(bundled_url):
+    return bundled_url
 
 
 @pytest.fixture
@@ -22,10 +21,6 @@ def desktop(browser, base):
     page.goto(base + "contract-soldiers/")
     yield page
     context.close()
-
-
-def open_panels(page) -> list[str]:
-    return page.evaluate("[...document.querySelectorAll('.claim-panel:popover-open')].map(p => p.id)")
 
 
 def centre(box) -> tuple[float, float]:
