@@ -17,7 +17,7 @@ Priorities, beside the built-in ones (higher runs first):
                      claim             178  before footnote refs (175), references (170)
                                             and links (160), so `[text][^id]` is ours whole
     tree             footnote           50  (footnotes extension)
-                     inline             20  (built in)
+                     inline             20  (built in, replaced by quickinline.QuickInlineProcessor)
                      claims            18  numbers references in reading order, checks links,
                                             rewrites `page.md` links, appends the endnotes
                      toc                 5  (built in) heading ids
@@ -44,7 +44,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from . import rawhtml
+from . import quickinline, rawhtml
 from .model import Claim, Doc, Link, Reference, Site, Source
 
 REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
@@ -589,6 +589,7 @@ class NoteRenderer:
         self.md = markdown.Markdown(extensions=["smarty"], output_format="html")
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
+        quickinline.install(self.md)
 
     def render(self, note: str) -> tuple[str, str, list[str]]:
         """(html, plain text, problems) for one note."""
@@ -633,4 +634,5 @@ def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
         output_format="html",
     )
     rawhtml.register(md, ext)  # refuse scripts, handlers and unsafe URLs in raw HTML
+    quickinline.install(md)
     return md, ext

@@ -1,0 +1,129 @@
+"""The quick inline pass gives exactly what Python-Markdown's own inline pass gives.
+
+Each text is converted twice, by the same configuration with the quick pass and with the
+built-in one put back, and the two results must be equal: on every page we ship or use as
+a fixture, on generated benchmark pages, and on hypothesis's texts made of the characters
+the patterns care about.
+"""
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import markdown
+from hypothesis import HealthCheck, given, settings, strategies as st
+from markdown import treeprocessors
+from markdown.inlinepatterns import InlineProcessor
+
+from explainers import quickinline
+from explainers.claims_md import NoteRenderer
+from explainers.quickinline import QuickInlineProcessor
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTENSIONS = ["footnotes", "tables", "toc", "smarty", "sane_lists"]
+
+settings.register_profile("ci", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def builtin(md: markdown.Markdown) -> markdown.Markdown:
+    """Put Python-Markdown's own inline passes back in place of the quick ones."""
+    for name, priority in quickinline.PRIORITIES.items():
+        if name in md.treeprocessors:
+            plain = treeprocessors.InlineProcessor(md)
+            plain.inlinePatterns = md.treeprocessors[name].inlinePatterns
+            md.treeprocessors.register(plain, name, priority)
+    return md
+
+
+def pair(extensions=EXTENSIONS):
+    quick = markdown.Markdown(extensions=extensions, output_format="html")
+    quickinline.install(quick)
+    slow = builtin(markdown.Markdown(extensions=extensions, output_format="html"))
+    return quick, slow
+
+
+QUICK, SLOW = pair()
+
+
+def same(text: str, quick=QUICK, slow=SLOW) -> None:
+    quick.reset()
+    slow.reset()
+    assert quick.convert(text) == slow.convert(text), text
+
+
+def markdown_bodies():
+    for path in sorted(ROOT.glob("content/**/*.md")) + sorted((ROOT / "tests" / "fixtures").glob("**/*.md")):
+        yield path, path.read_text(encoding="utf-8")
+
+
+def test_install_replaces_both_inline_passes():
+    assert isinstance(QUICK.treeprocessors["inline"], QuickInlineProcessor)
+    assert isinstance(QUICK.treeprocessors["smarty"], QuickInlineProcessor)
+    assert not isinstance(SLOW.treeprocessors["inline"], QuickInlineProcessor)
+
+
+def test_every_shipped_and_fixture_page_converts_the_same():
+    bodies = list(markdown_bodies())
+    assert len(bodies) > 20
+    for path, text in bodies:
+        same(text)
+
+
+def test_generated_benchmark_pages_convert_the_same(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    site = generate(tmp_path / "site", 12, 7)
+    for path in sorted((site / "content").glob("*.md")):
+        same(path.read_text(encoding="utf-8"))
+
+
+def test_a_pattern_without_triggers_is_always_tried():
+    class Shout(InlineProcessor):
+        def handleMatch(self, m, data):
+            el = etree.Element("strong")
+            el.text = m.group(1)
+            return el, m.start(0), m.end(0)
+
+    quick, slow = pair(["smarty"])
+    for md in (quick, slow):
+        md.inlinePatterns.register(Shout(r"%%(\w+)%%", md), "shout", 65)
+    quick.reset()
+    assert "<strong>loud</strong>" in quick.convert("a %%loud%% word")
+    same("a %%loud%% word and 'quotes' -- and *more*", quick, slow)
+
+
+def test_note_renderer_uses_the_quick_pass():
+    notes = NoteRenderer()
+    assert isinstance(notes.md.treeprocessors["inline"], QuickInlineProcessor)
+    html, text, problems = notes.render("Newsweek's \"own\" caveat -- see [Meduza](https://meduza.io/) ... `x`")
+    assert html == ("Newsweek&rsquo;s &ldquo;own&rdquo; caveat &ndash; see <a href=\"https://meduza.io/\">Meduza</a> "
+                    "&hellip; <code>x</code>")
+    assert problems == []
+
+
+# Texts made mostly of what inline patterns look for, so that matches nest and overlap.
+PIECES = ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "![", "[^1]", "<", ">", "&", "&amp;", "&#38;",
+          "'", '"', "-", "--", "---", ".", "...", "  \n", "\n", "\n\n", " ", "a", "word", "http://x.org", "a@b.org",
+          "<https://x.org/>", "<b>", "</b>", "<!-- c -->", ":", "|", "#", "1. ", "- ", "> ", "'90s", "[x]: http://y.org\n"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_random_inline_soup_converts_the_same(pieces):
+    same("".join(pieces))
+
+
+@given(st.text(alphabet=st.sampled_from(list("*_`\\[]()!<>&'\"-. \nab:1#|")), max_size=80))
+def test_random_characters_convert_the_same(text):
+    same(text)
+
+
+def test_trigger_table_names_only_patterns_that_exist():
+    md = markdown.Markdown(extensions=EXTENSIONS + ["explainers.claims_md:ClaimsExtension"], output_format="html")
+    names = set(md.inlinePatterns._data) | set(md.treeprocessors["smarty"].inlinePatterns._data)
+    assert set(quickinline.TRIGGERS) == names
