@@ -20,7 +20,7 @@ from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest
 from .model import Page, Problems, Site
 from .load import is_safe_url, load_site, page_paths
 from .pipeline import check, slug_dep, slug_table, static_files
-from .render import Reuse, render
+from .render import Parts, Reuse, render
 
 
 @dataclass
@@ -198,8 +198,9 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         env_key=inputs.render_env,
         previous=previous_output(record, target),
     )
+    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=cache.parts() if cache else {})
     try:
-        files = render(site, pages, reuse)
+        files = render(site, pages, reuse, parts)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
         problems.error(*template_problem(site, exc))
         return finish(result, started)
@@ -207,6 +208,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     result.written, result.rendered = True, reuse.rendered
     if cache:
         save_pages(cache, entries, changed)
+        cache.store_parts(parts.made)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
         cache.store_build_record(BuildRecord(str(target), records, key, list(problems), len(pages)))
     return finish(result, started)

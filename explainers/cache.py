@@ -8,6 +8,7 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     pages/NAME-DIGEST.pickle   one PageEntry per content file (front matter, body HTML, problems)
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
+    parts.pickle               each page's pieces of the site-wide files (render.Parts)
 """
 from __future__ import annotations
 
@@ -149,6 +150,13 @@ class Cache:
 
     def store_build_record(self, record: BuildRecord) -> None:
         self._store(self.folder / "build.pickle", record)
+
+    def parts(self) -> dict:
+        """The last build's pieces of site-wide files, by page: {name: (key, {piece: text})}."""
+        return self._load(self.folder / "parts.pickle", dict) or {}
+
+    def store_parts(self, parts: dict) -> None:
+        self._store(self.folder / "parts.pickle", parts)
 
 
 def stat_record(path: Path, key: str) -> OutputRecord:

@@ -32,6 +32,31 @@ class Reuse:
     rendered: int = 0
 
 
+@dataclass
+class Parts:
+    """Pieces of the site-wide files that come from one page: its home card, ledger rows and claims.json lines.
+
+    They are kept between builds (cache.parts) under a key of everything the page and the
+    templates were made from, so a one-page edit makes that page's pieces again and joins
+    the rest as they were, instead of rendering 20,000 ledger rows for one changed page.
+    """
+
+    keys: dict[str, str] = field(default_factory=dict)  # page.name -> key of its pieces; empty: keep nothing
+    previous: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # the last build's, by page.name
+    made: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # this build's
+
+    def get(self, page: Page, name: str, make: Callable[[], str]) -> str:
+        """The named piece of a page: the last build's if its key still matches, else made now."""
+        if page.name not in self.made:
+            key = self.keys.get(page.name, "")
+            old = self.previous.get(page.name)
+            self.made[page.name] = (key, dict(old[1]) if key and old and old[0] == key else {})
+        pieces = self.made[page.name][1]
+        if name not in pieces:
+            pieces[name] = make()
+        return pieces[name]
+
+
 @dataclass(frozen=True)
 class StatusCount:
     status: Status
@@ -66,8 +91,9 @@ def status_counts(site: Site, page: Page) -> list[StatusCount]:
     return [StatusCount(s, tally[s.key]) for s in site.statuses.values() if tally.get(s.key)]
 
 
-def make_environment(site: Site, asset_names: dict[str, str]) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict about undefined names."""
+def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaped, strict about undefined names; `parts` keeps pieces made from pages."""
+    parts = parts if parts is not None else Parts()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(site.root / "layouts")),
         autoescape=True,
@@ -84,8 +110,11 @@ def make_environment(site: Site, asset_names: dict[str, str]) -> jinja2.Environm
     def url_for(ctx, page: Page) -> str:
         return (ctx["root"] + page.url) or "./"
 
-    env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p))
-    env.globals.update(ledger.template_globals(site))
+    def card(page: Page) -> Markup:
+        return Markup(parts.get(page, "card", lambda: env.get_template("partials/card.html").render(item=page, root="").strip()))
+
+    env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
+    env.globals.update(ledger.template_globals(site, env, parts))
     env.filters["longdate"] = format_date
     env.filters["absolute"] = lambda path: urllib.parse.urljoin(site.base_url, path)
     return env
@@ -123,14 +152,15 @@ def page_keys(site: Site, env: jinja2.Environment, listed: list[Page], shared: d
     return {p.name: cache_digest(reuse.env_key, fp[p.name], p.layout, *(f"{n}={listing[n]}" for n in sorted(used[p.layout]))) for p in listed}
 
 
-def render(site: Site, pages: list[Page], reuse: Reuse | None = None) -> dict[str, bytes | Path]:
+def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Parts | None = None) -> dict[str, bytes | Path]:
     """Every output file of the site, by path relative to the output folder.
 
     With `reuse`, a page whose key matches the last output's file is given as that file's
     Path (for output.write to link) instead of being rendered again.
     """
+    parts = parts if parts is not None else Parts()
     files, asset_names = fingerprint_static(site)
-    env = make_environment(site, asset_names)
+    env = make_environment(site, asset_names, parts)
     home = next((p for p in pages if p.name == "index.md"), None)
     listed = [p for p in pages if p.slug]
     explainers = sorted((p for p in listed if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
@@ -152,7 +182,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None) -> dict[st
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, "404.html", page=None, root=base_path, body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names))
-    files.update(ledger.render_files(site, pages, env))
+    files.update(ledger.render_files(site, pages, env, parts))
     return files
 
 
