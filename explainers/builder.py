@@ -37,6 +37,20 @@ class BuildResult:
 
 
 @dataclass
+class Warm:
+    """What a long-running preview keeps from its last good build, so an edit reloads nothing from disk.
+
+    The disk cache holds the same (page entries are still saved); this only saves reading
+    and unpickling a thousand entries and every page's pieces on each save.
+    """
+
+    parse_env: str = ""  # the entries below were read and converted under this
+    entries: dict[str, PageEntry] = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+    record: BuildRecord | None = None
+
+
+@dataclass
 class Inputs:
     """Digests of everything a build reads besides the pages' own bytes, and those bytes' digests."""
 
@@ -95,15 +109,19 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
     return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
 
 
-def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
-    """Read and convert every page, taking unchanged ones from the cache; problems in phase order.
+def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
+                   warm: Warm | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+    """Read and convert every page, taking unchanged ones from the preview's memory or the cache; problems in phase order.
 
     Returns the pages, every content file's entry, and the names of the entries made anew.
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
+    kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else {}
     for name in names:
-        entry = cache.page(name, inputs.sources[name]) if cache else None
+        entry = kept.get(name)
+        if entry is None or entry.source != inputs.sources[name]:
+            entry = cache.page(name, inputs.sources[name]) if cache else None
         if entry is not None:
             entries[name] = entry
     unread = [path for name, path in zip(names, inputs.paths) if name not in entries]
@@ -166,8 +184,14 @@ def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, s
     return site.shown("layouts"), 1, f"a template failed: {exc.message}"
 
 
-def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True) -> BuildResult:
-    """Check everything, then render and swap in the output folder; write nothing on any error."""
+def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True,
+          warm: Warm | None = None) -> BuildResult:
+    """Check everything, then render and swap in the output folder; write nothing on any error.
+
+    `warm` (the preview's) carries the last good build's pages and pieces in memory; a good
+    build updates it, and updates the output folder in place, file by file, instead of
+    swapping in a whole new one (the preview's folder is its own, never published).
+    """
     started = time.perf_counter()
     problems = Problems()
     site = open_site(site_arg, problems, base_url)
@@ -181,14 +205,14 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
     inputs = gather_inputs(site, problems)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
-    record = cache.build_record() if cache else None
+    record = (warm.record if warm and warm.record else cache.build_record()) if cache else None
     key = run_digest(inputs, drafts, target)
     if record and not problems.errors and record.inputs == key and record.out == str(target) and output_intact(target, record):
         result.problems[:] = record.problems
         result.written = result.up_to_date = True
         result.page_count = record.page_count
         return finish(result, started)
-    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache)
+    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm)
     check(site, pages, problems, strict=False)
     result.pages, result.page_count = pages, len(pages)
     if problems.errors:
@@ -198,19 +222,27 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         env_key=inputs.render_env,
         previous=previous_output(record, target),
     )
-    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=cache.parts() if cache else {})
+    previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
+    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
     try:
         files = render(site, pages, reuse, parts)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
         problems.error(*template_problem(site, exc))
         return finish(result, started)
-    output.write(files, target)
+    if warm:
+        output.update(files, target)
+    else:
+        output.write(files, target)
     result.written, result.rendered = True, reuse.rendered
     if cache:
         save_pages(cache, entries, changed)
-        cache.store_parts(parts.made)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
-        cache.store_build_record(BuildRecord(str(target), records, key, list(problems), len(pages)))
+        record = BuildRecord(str(target), records, key, list(problems), len(pages))
+        if warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
+            warm.parse_env, warm.entries, warm.parts, warm.record = inputs.parse_env, entries, parts.made, record
+        else:
+            cache.store_parts(parts.made)
+            cache.store_build_record(record)
     return finish(result, started)
 
 

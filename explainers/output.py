@@ -94,3 +94,32 @@ def write(files: dict[str, bytes | Path], out: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def update(files: dict[str, bytes | Path], out: Path) -> None:
+    """Bring a private folder (the preview's) up to date file by file: each write is atomic, the whole is not.
+
+    A Path value is the file already in place; other files are written beside their target
+    and renamed over it; files of the folder that are not in `files` are removed.
+    """
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for rel, data in sorted(files.items()):
+        if isinstance(data, Path):
+            if data.resolve() != out / rel:
+                target = out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(data, target)
+            continue
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    for folder, dirs, names in os.walk(out, topdown=False):
+        for name in names:
+            path = Path(folder, name)
+            if path.relative_to(out).as_posix() not in files:
+                path.unlink()
+        if folder != str(out) and not os.listdir(folder):
+            os.rmdir(folder)
