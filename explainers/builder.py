@@ -16,11 +16,11 @@ from pathlib import Path
 import jinja2
 
 from . import output, parallel
-from .cache import ALL_SLUGS, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
+from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
 from .model import Page, Problems, Site
 from .load import is_safe_url, load_site, page_paths
 from .pipeline import check, slug_dep, slug_table, static_files
-from .render import Parts, Reuse, render
+from .render import DiskTemplates, MemoryTemplates, Parts, Reuse, render
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Warm:
     entries: dict[str, PageEntry] = field(default_factory=dict)
     parts: dict = field(default_factory=dict)
     record: BuildRecord | None = None
+    templates: MemoryTemplates = field(default_factory=MemoryTemplates)
 
 
 @dataclass
@@ -221,6 +222,9 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         fingerprints={p.name: digest(inputs.parse_env, entries[p.name].source, repr(sorted(entries[p.name].slug_deps.items()))) for p in pages},
         env_key=inputs.render_env,
         previous=previous_output(record, target),
+        templates=(warm.templates if warm else DiskTemplates(site.root / CACHE_FOLDER / "jinja")) if cache else None,
+        layout_names=dict(record.layout_names) if record else {},
+        layout_names_key=record.layout_names_key if record else "",
     )
     previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
     parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
@@ -237,7 +241,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     if cache:
         save_pages(cache, entries, changed)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
-        record = BuildRecord(str(target), records, key, list(problems), len(pages))
+        record = BuildRecord(str(target), records, key, list(problems), len(pages), reuse.layout_names, reuse.layout_names_key)
         if warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
             warm.parse_env, warm.entries, warm.parts, warm.record = inputs.parse_env, entries, parts.made, record
         else:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .model import Page, Problem
 
-VERSION = 1
+VERSION = 2
 FOLDER = ".cache"
 
 
@@ -93,6 +93,8 @@ class BuildRecord:
     inputs: str  # digest of every input of that run (see builder.inputs_digest)
     problems: list[Problem]
     page_count: int
+    layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
+    layout_names_key: str = ""
 
 
 class Cache:

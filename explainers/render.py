@@ -30,6 +30,40 @@ class Reuse:
     previous: Callable[[str, str], Path | None]  # (output path, key) -> a still-valid file of the last output
     keys: dict[str, str] = field(default_factory=dict)  # filled in: output path -> key it was made with
     rendered: int = 0
+    # compiled templates kept between builds (jinja2 checks each against its source)
+    templates: jinja2.BytecodeCache | None = None
+    # layout -> the SHARED names it reads, as found under env_key; kept between builds
+    layout_names: dict[str, frozenset[str]] = field(default_factory=dict)
+    layout_names_key: str = ""
+
+
+class DiskTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the site's .cache/jinja/; a folder that cannot be written only costs time."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+class MemoryTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, for the preview's builds (the command line keeps them in .cache/jinja/)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass
@@ -91,10 +125,12 @@ def status_counts(site: Site, page: Page) -> list[StatusCount]:
     return [StatusCount(s, tally[s.key]) for s in site.statuses.values() if tally.get(s.key)]
 
 
-def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | None = None) -> jinja2.Environment:
+def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | None = None,
+                     templates: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The Jinja2 environment: autoescaped, strict about undefined names; `parts` keeps pieces made from pages."""
     parts = parts if parts is not None else Parts()
     env = jinja2.Environment(
+        bytecode_cache=templates,
         loader=jinja2.FileSystemLoader(str(site.root / "layouts")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -148,7 +184,11 @@ def page_keys(site: Site, env: jinja2.Environment, listed: list[Page], shared: d
         "nav": cache_digest(*(fp[p.name] for p in shared["nav"])),
         "home": fp[shared["home"].name] if shared["home"] else "",
     }
-    used = {layout: shared_names(env, f"{layout}.html") for layout in {p.layout for p in listed}}
+    if reuse.layout_names_key != reuse.env_key:
+        reuse.layout_names, reuse.layout_names_key = {}, reuse.env_key
+    used = reuse.layout_names
+    for layout in {p.layout for p in listed} - set(used):
+        used[layout] = shared_names(env, f"{layout}.html")
     return {p.name: cache_digest(reuse.env_key, fp[p.name], p.layout, *(f"{n}={listing[n]}" for n in sorted(used[p.layout]))) for p in listed}
 
 
@@ -160,7 +200,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     """
     parts = parts if parts is not None else Parts()
     files, asset_names = fingerprint_static(site)
-    env = make_environment(site, asset_names, parts)
+    env = make_environment(site, asset_names, parts, reuse.templates if reuse else None)
     home = next((p for p in pages if p.name == "index.md"), None)
     listed = [p for p in pages if p.slug]
     explainers = sorted((p for p in listed if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
