@@ -166,10 +166,10 @@ def stat_record(path: Path, key: str) -> OutputRecord:
     return OutputRecord(key, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def unchanged(path: Path, record: OutputRecord) -> bool:
+def unchanged(path: Path | str, record: OutputRecord) -> bool:
     """True when a file of the last output is still exactly as that build left it."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)

@@ -138,7 +138,7 @@ def export_entry(site: Site, entry: Entry) -> dict:
     }
 
 
-def export_document(site: Site, page_lines: list[str]) -> bytes:
+def export_document(site: Site, page_lines: list[bytes]) -> bytes:
     """claims.json: the site, its status vocabulary and every claim, from each page's export_lines()."""
     data = {
         "version": EXPORT_VERSION,
@@ -149,8 +149,10 @@ def export_document(site: Site, page_lines: list[str]) -> bytes:
     # One claim per line: readable and diffable, yet written by json's fast C encoder
     # (indent= would use the pure-Python one, ten times slower on a large site).
     head = json.dumps(data, ensure_ascii=False)[: -len("[]}")]
-    claims = ",\n".join(lines for lines in page_lines if lines)
-    return (f"{head}[\n{claims}\n]}}\n" if claims else f"{head}[]}}\n").encode("utf-8")
+    lines = [lines for lines in page_lines if lines]
+    if not lines:
+        return head.encode("utf-8") + b"[]}\n"
+    return b"".join([head.encode("utf-8"), b"[\n", b",\n".join(lines), b"\n]}\n"])
 
 
 # ClaimReview JSON-LD
@@ -226,7 +228,7 @@ def template_globals(site: Site, env, parts) -> dict:
     """
 
     def ledger_rows(page: Page) -> Markup:
-        return Markup(parts.get(page, "ledger", lambda: env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip()))
+        return parts.stand_in(page, "ledger", lambda: env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip())
 
     return {
         "claim_reviews": lambda page: claim_reviews(site, page),
@@ -237,12 +239,14 @@ def template_globals(site: Site, env, parts) -> dict:
 
 
 def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
-    """filter_options() of every claim of these pages, from the front matter alone (no claim texts needed)."""
+    """The choices of the ledger's filters (statuses in use, source names, pages), from the front matter alone."""
     used, names = set(), set()
     for page in pages:
+        keys = set()
         for claim in page.claims.values():
             used.add(claim.status)
-            names.update(page.sources[key].name for key in claim.sources if key in page.sources)
+            keys.update(claim.sources)
+        names.update(page.sources[key].name for key in keys if key in page.sources)
     return {
         "status": [Option(s.key, s.label) for s in site.statuses.values() if s.key in used],
         "source": [Option(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))],
@@ -264,9 +268,9 @@ def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
             totals[claim.status] = totals.get(claim.status, 0) + 1
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
-    html = env.get_template("claims.html").render(
+    html = parts.splice(env.get_template("claims.html").render(
         page=None, root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered, options=ledger_options(site, ordered),
         claim_total=sum(totals.values()), status_totals=totals, page_count=len(ordered), nav=nav,
-    )
+    ))
     lines = [parts.get(page, "export", lambda page=page: export_lines(site, page)) for page in ordered]
-    return {LEDGER: html.encode("utf-8"), EXPORT: export_document(site, lines)}
+    return {LEDGER: html, EXPORT: export_document(site, lines)}

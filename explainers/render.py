@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,13 +75,21 @@ class Parts:
     They are kept between builds (cache.parts) under a key of everything the page and the
     templates were made from, so a one-page edit makes that page's pieces again and joins
     the rest as they were, instead of rendering 20,000 ledger rows for one changed page.
+
+    Pieces are UTF-8 bytes. A template gets a short stand-in for each (`stand_in`), and
+    `splice` puts the bytes in place of the stand-ins in the rendered text: Jinja2 builds
+    its output as one str, and joining and encoding a 19 MB ledger that way cost 60 ms of
+    every preview save, where joining bytes costs 5.
     """
 
     keys: dict[str, str] = field(default_factory=dict)  # page.name -> key of its pieces; empty: keep nothing
-    previous: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # the last build's, by page.name
-    made: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # this build's
+    previous: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # the last build's, by page.name
+    made: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # this build's
+    held: list[bytes] = field(default_factory=list)  # pieces standing in the text being rendered
+    # a fresh nonce per build, so no text a writer can type matches a stand-in
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))
 
-    def get(self, page: Page, name: str, make: Callable[[], str]) -> str:
+    def get(self, page: Page, name: str, make: Callable[[], str]) -> bytes:
         """The named piece of a page: the last build's if its key still matches, else made now."""
         if page.name not in self.made:
             key = self.keys.get(page.name, "")
@@ -87,8 +97,22 @@ class Parts:
             self.made[page.name] = (key, dict(old[1]) if key and old and old[0] == key else {})
         pieces = self.made[page.name][1]
         if name not in pieces:
-            pieces[name] = make()
+            pieces[name] = make().encode("utf-8")
         return pieces[name]
+
+    def stand_in(self, page: Page, name: str, make: Callable[[], str]) -> Markup:
+        """A stand-in for the piece, to be output as it is by the template and replaced by splice()."""
+        self.held.append(self.get(page, name, make))
+        return Markup(f"\x02{self.nonce}:{len(self.held) - 1}\x03")
+
+    def splice(self, text: str) -> bytes:
+        """The rendered text as UTF-8, with each stand-in replaced by its piece."""
+        if not self.held:
+            return text.encode("utf-8")
+        chunks = re.split(f"\x02{self.nonce}:(\\d+)\x03", text)
+        out = [chunk.encode("utf-8") if i % 2 == 0 else self.held[int(chunk)] for i, chunk in enumerate(chunks)]
+        self.held.clear()
+        return b"".join(out)
 
 
 @dataclass(frozen=True)
@@ -147,7 +171,7 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
         return (ctx["root"] + page.url) or "./"
 
     def card(page: Page) -> Markup:
-        return Markup(parts.get(page, "card", lambda: env.get_template("partials/card.html").render(item=page, root="").strip()))
+        return parts.stand_in(page, "card", lambda: env.get_template("partials/card.html").render(item=page, root="").strip())
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
@@ -213,18 +237,18 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if old is not None:
             files[rel] = old
         else:
-            files[rel] = render_page(env, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
+            files[rel] = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
             if reuse:
                 reuse.rendered += 1
         if reuse:
             reuse.keys[rel] = keys[page.name]
-    files["index.html"] = render_page(env, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
+    files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
-    files["404.html"] = render_page(env, "404.html", page=None, root=base_path, body=Markup(""), **shared)
+    files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names))
     files.update(ledger.render_files(site, pages, env, parts))
     return files
 
 
-def render_page(env: jinja2.Environment, template: str, **context) -> bytes:
-    return env.get_template(template).render(**context).encode("utf-8")
+def render_page(env: jinja2.Environment, parts: Parts, template: str, **context) -> bytes:
+    return parts.splice(env.get_template(template).render(**context))

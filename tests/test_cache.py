@@ -70,7 +70,7 @@ def poison(payload) -> None:
     elif isinstance(payload, dict):  # parts.pickle: {page: (key, {piece: text})}
         for _, pieces in payload.values():
             for name in pieces:
-                pieces[name] = "POISONED"
+                pieces[name] = b"POISONED"
 
 
 def poison_with_right_version(site: Path) -> None:
