@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,10 +134,11 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
 
 
 def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                   warm: Warm | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+                   warm: Warm | None = None, stash: Path | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
     """Read and convert every page, taking unchanged ones from the preview's memory or the cache; problems in phase order.
 
     Returns the pages, every content file's entry, and the names of the entries made anew.
+    With `stash`, pages converted by workers come back without their HTML (parallel.parse_pages).
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
@@ -158,7 +161,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     slugs, files = slug_table(pages), static_files(site)
     all_slugs = digest(repr(sorted(slugs.items())))
     stale = [page for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
-    for page, parsed in parallel.parse_pages(site, stale, slugs, files):
+    for page, parsed in parallel.parse_pages(site, stale, slugs, files, stash):
         entry = entries[page.name]
         entry.page, entry.parsed = page, True
         entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
@@ -172,10 +175,19 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     return pages, entries, changed
 
 
-def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str]) -> None:
-    """Store what changed and forget files that are gone; only a successful build writes the cache."""
+def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of) -> None:
+    """Store what changed and forget files that are gone; only a successful build writes the cache.
+
+    A page a worker sent back without its HTML gets it from html_of for as long as it is pickled.
+    """
     for name in changed:
+        page = entries[name].page
+        light = page is not None and page.doc.html is None
+        if light:
+            page.doc.html = html_of(page)
         cache.store_page(name, entries[name])
+        if light:
+            page.doc.html = None
     cache.prune_pages(set(entries))
 
 
@@ -234,7 +246,31 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         result.written = result.up_to_date = True
         result.page_count = record.page_count
         return finish(result, started)
-    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm)
+    # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
+    stash = make_stash() if cache and not warm else None
+    try:
+        return build_pages(site, result, problems, drafts, inputs, cache, record, key, target, warm, stash, started)
+    finally:
+        if stash is not None:
+            shutil.rmtree(stash, ignore_errors=True)
+
+
+def make_stash() -> Path | None:
+    """A temporary folder for the HTML of pages converted by workers (parallel.parse_pages); None if none can be made."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="explainers-stash-"))
+    except OSError:  # the pages keep their HTML in memory instead
+        return None
+
+
+def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
+                record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, started: float) -> BuildResult:
+    """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember."""
+    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, stash)
+
+    def html_of(page: Page) -> str:
+        return page.doc.html if page.doc.html is not None else parallel.stashed_html(stash, page.name)
+
     check(site, pages, problems, strict=False)
     result.pages, result.page_count = pages, len(pages)
     if problems.errors:
@@ -246,6 +282,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         templates=(warm.templates if warm else DiskTemplates(site.root / CACHE_FOLDER / "jinja")) if cache else None,
         layout_names=dict(record.layout_names) if record else {},
         layout_names_key=record.layout_names_key if record else "",
+        html=html_of,
     )
     previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
     parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
@@ -265,7 +302,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         output.write(files, target, tmp)
     result.written, result.rendered = True, reuse.rendered
     if cache:
-        save_pages(cache, entries, changed)
+        save_pages(cache, entries, changed, html_of)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
         record = BuildRecord(str(target), records, key, list(problems), len(pages), reuse.layout_names, reuse.layout_names_key)
         if warm:  # the preview's own folder: its record and pieces stay in memory, not on disk

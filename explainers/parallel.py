@@ -9,9 +9,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from pathlib import Path
 
-from . import load
+from . import load, output
+from .cache import digest
 from .model import Page, Problems, Site
 from .pipeline import Converter, Parsed
 
@@ -36,9 +38,10 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None) -> None:
-    gc.enable()  # the parent may have paused collection (cli.py); a worker converting pages makes garbage cycles
-    _worker.update(site=site, slugs=slugs, files=files, converter=None)
+def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None, pages: list[Page] | None = None,
+          stash: Path | None = None) -> None:
+    gc.enable()  # the parent may have paused collection; a worker converting pages makes garbage cycles
+    _worker.update(site=site, slugs=slugs, files=files, pages=pages, stash=stash, converter=None)
 
 
 def read_one(site: Site, path: Path) -> tuple[Page | None, Problems]:
@@ -52,11 +55,30 @@ def _read_task(path: Path) -> tuple[Page | None, Problems]:
     return read_one(_worker["site"], path)
 
 
-def _parse_task(page: Page) -> tuple[Page, Parsed]:
+def _parse_task(index: int) -> tuple[Page, Parsed]:
     if _worker["converter"] is None:
         _worker["converter"] = Converter()
+    page = _worker["pages"][index]  # inherited by fork, not sent
     parsed = _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])
+    if _worker["stash"] is not None:
+        stash_html(_worker["stash"], page)
     return page, parsed
+
+
+def stash_path(stash: Path, name: str) -> Path:
+    """Where a page's HTML waits in the stash folder (see parse_pages)."""
+    return stash / f"{digest(name)}.html"
+
+
+def stash_html(stash: Path, page: Page) -> None:
+    """Leave the page's HTML in the stash folder and drop it from the page, which goes back without it."""
+    stash_path(stash, page.name).write_text(page.doc.html, encoding="utf-8")
+    page.doc.html = None
+
+
+def stashed_html(stash: Path, name: str) -> str:
+    """The HTML a worker left in the stash folder for a page."""
+    return stash_path(stash, name).read_text(encoding="utf-8")
 
 
 def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
@@ -72,21 +94,38 @@ def _init_render(render_one, pages: list[Page], into: Path) -> None:
     _worker.update(render=render_one, pages=pages, into=into)
 
 
+def _quiet(init, *args) -> None:
+    """A worker's start: Ctrl-C is the parent's to handle (it stops the pool), then the given initializer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    init(*args)
+
+
 def _pool(count: int, site: Site, slugs=None, files=None, init=None, args=None):
-    """A pool of forked workers (or None where fork is unavailable)."""
+    """A pool of forked workers (or None where fork is unavailable).
+
+    Ctrl-C reaches every process of the terminal's group; a worker that took it would die
+    with a traceback mid-task. So signals are held while forking and workers ignore SIGINT;
+    the parent alone is interrupted, and terminates the pool (_map).
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return multiprocessing.get_context("fork").Pool(min(cores(), count), init or _init, args or (site, slugs, files))
+    with output.signals_held():
+        return multiprocessing.get_context("fork").Pool(min(cores(), count), _quiet, (init or _init, *(args or (site, slugs, files))))
 
 
 def _map(pool, task, items: list, workers: int) -> list:
-    """Run task over items in the pool, in a few chunks per worker, results in order."""
+    """Run task over items in the pool, in a few chunks per worker, results in order; stop the workers on any failure."""
     chunk = max(1, len(items) // (workers * 4))
     try:
-        return pool.map(task, items, chunksize=chunk)
-    finally:
-        pool.close()
+        results = pool.map(task, items, chunksize=chunk)
+    except BaseException:
+        pool.terminate()  # before the caller removes folders the workers may still be writing into
         pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return results
 
 
 def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problems]]:
@@ -97,16 +136,20 @@ def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problem
     return _map(pool, _read_task, paths, cores())
 
 
-def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str]) -> list[tuple[Page, Parsed]]:
+def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str],
+                stash: Path | None = None) -> list[tuple[Page, Parsed]]:
     """Convert many pages (notes and body), in parallel when there are enough of them.
 
-    The pages that come back from workers are copies: use the returned ones.
+    The pages that come back from workers are copies: use the returned ones. With `stash`
+    (a folder), a worker writes each page's HTML there (stashed_html reads it) and sends
+    the page back without it: a thousand pages' HTML is 80 MB in this process's memory,
+    needed only by the render workers, which read it from the stash, and by the cache.
     """
-    pool = _pool(len(pages), site, slugs, files) if len(pages) >= MIN_PARSES and cores() > 1 else None
+    pool = _pool(len(pages), site, slugs, files, args=(site, slugs, files, pages, stash)) if len(pages) >= MIN_PARSES and cores() > 1 else None
     if pool is None:
         converter = Converter()
         return [(page, converter.parse(site, page, slugs, files)) for page in pages]
-    return _map(pool, _parse_task, pages, cores())
+    return _map(pool, _parse_task, list(range(len(pages))), cores())
 
 
 def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:

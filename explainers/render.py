@@ -37,6 +37,8 @@ class Reuse:
     # layout -> the SHARED names it reads, as found under env_key; kept between builds
     layout_names: dict[str, frozenset[str]] = field(default_factory=dict)
     layout_names_key: str = ""
+    # a page's HTML where a worker left it out of the page (see parallel.parse_pages)
+    html: Callable[[Page], str] = lambda page: page.doc.html
 
 
 class DiskTemplates(jinja2.FileSystemBytecodeCache):
@@ -249,6 +251,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     shared = {"explainers": explainers, "nav": nav, "home": home}
     keys = page_keys(site, env, listed, shared, reuse) if reuse else {}
+    html_of = reuse.html if reuse else (lambda page: page.doc.html)
     todo = []
     for page in listed:
         rel = f"{page.url}index.html"
@@ -261,7 +264,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
             reuse.keys[rel] = keys[page.name]
 
     def render_one(page: Page) -> tuple[str, bytes, dict[str, bytes]]:
-        data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
+        data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
     for page, (rel, data, pieces) in zip(todo, parallel.render_pages(render_one, todo, into)):
@@ -269,7 +272,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         parts.made[page.name] = (parts.keys.get(page.name, ""), pieces)
     if reuse:
         reuse.rendered += len(todo)
-    files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
+    files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(html_of(home) if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names))
