@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from . import output, parallel
 from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
 from .model import Page, Problems, Site
 from .load import is_safe_url, load_site, page_paths
-from .pipeline import check, slug_dep, slug_table, static_files
+from .pipeline import Converter, check, slug_dep, slug_table, static_files
 from .render import DiskTemplates, MemoryTemplates, Parts, Reuse, render
 
 
@@ -178,16 +179,16 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
 def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of) -> None:
     """Store what changed and forget files that are gone; only a successful build writes the cache.
 
-    A page a worker sent back without its HTML gets it from html_of for as long as it is pickled.
+    The page is pickled without its HTML (from html_of), which is stored beside it.
     """
     for name in changed:
-        page = entries[name].page
-        light = page is not None and page.doc.html is None
-        if light:
-            page.doc.html = html_of(page)
-        cache.store_page(name, entries[name])
-        if light:
-            page.doc.html = None
+        entry = entries[name]
+        page = entry.page
+        if page is None or not entry.parsed:
+            cache.store_page(name, entry, None)
+            continue
+        html, page.doc.html = html_of(page), None
+        cache.store_page(name, entry, html)
     cache.prune_pages(set(entries))
 
 
@@ -247,12 +248,20 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         result.page_count = record.page_count
         return finish(result, started)
     # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
-    stash = make_stash() if cache and not warm else None
+    stash = None
     try:
+        stash = make_stash() if cache and not warm else None
         return build_pages(site, result, problems, drafts, inputs, cache, record, key, target, warm, stash, started)
     finally:
         if stash is not None:
             shutil.rmtree(stash, ignore_errors=True)
+
+
+def convert_again(site: Site, page: Page, pages: list[Page]) -> str:
+    """A page's HTML made anew, when the cache's copy turned out damaged or replaced after its entry was read."""
+    copy = deepcopy(page)
+    Converter().parse(site, copy, slug_table(pages), static_files(site))
+    return copy.doc.html
 
 
 def make_stash() -> Path | None:
@@ -267,9 +276,16 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
                 record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, started: float) -> BuildResult:
     """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember."""
     pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, stash)
+    stashed = {name for name in changed if entries[name].page is not None and entries[name].page.doc.html is None}
 
     def html_of(page: Page) -> str:
-        return page.doc.html if page.doc.html is not None else parallel.stashed_html(stash, page.name)
+        """A page's body HTML: in memory, left in the stash by a worker, or in the cache."""
+        if page.doc.html is not None:
+            return page.doc.html
+        if stash is not None and page.name in stashed:
+            return parallel.stashed_html(stash, page.name)
+        html = cache.html(page.name, entries[page.name].source) if cache else None
+        return html if html is not None else convert_again(site, page, pages)
 
     check(site, pages, problems, strict=False)
     result.pages, result.page_count = pages, len(pages)
@@ -286,8 +302,9 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
     )
     previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
     parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
-    tmp = output.start(target)
+    tmp = output.temp_folder(target)
     try:
+        output.start(target)
         files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
         output.discard(tmp)

@@ -5,7 +5,9 @@ from; the whole cache carries the digest of the builder's own code. A file that 
 read, unpickled, or that has another version or code digest is ignored (and later
 overwritten), so a corrupt or stale cache costs time, never correctness.
 
-    pages/NAME-DIGEST.pickle   one PageEntry per content file (front matter, body HTML, problems)
+    pages/DIGEST.pickle        one PageEntry per content file (front matter, problems), pickled
+                               without the body's HTML, which follows it in the file as UTF-8:
+                               a build reads every entry but only the HTML of pages it renders
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
     parts.pickle               each page's pieces of the site-wide files (render.Parts)
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from .model import Page, Problem
 
-VERSION = 2
+VERSION = 3
 FOLDER = ".cache"
 
 
@@ -105,24 +107,30 @@ class Cache:
         self.code = code
         self.env = env  # digest of everything besides the page itself that reading or parsing a page depends on
 
-    def _load(self, path: Path, kind: type):
-        """A pickled object of the given type, or None when missing, corrupt or stale."""
+    def _load(self, path: Path, kind: type, rest: bool = False):
+        """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
         try:
             with open(path, "rb") as f:
-                version, code, env, payload = pickle.load(f)
+                version, code, env, payload, size, check = pickle.load(f)
+                # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
+                whole = os.fstat(f.fileno()).st_size - f.tell() == size
+                after = f.read() if rest else b""
         except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
-            return None
-        if version != VERSION or code != self.code or env != self.env or not isinstance(payload, kind):
-            return None
-        return payload
+            return (None, b"") if rest else None
+        if version != VERSION or code != self.code or env != self.env or not isinstance(payload, kind) or not whole:
+            payload = None
+        elif rest and digest(after) != check:
+            payload = None
+        return (payload, after) if rest else payload
 
-    def _store(self, path: Path, payload) -> None:
+    def _store(self, path: Path, payload, after: bytes = b"") -> None:
         """Write atomically (temp file, then rename), so a killed build leaves no half file; ignore a read-only site."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
             with open(tmp, "wb") as f:
-                pickle.dump((VERSION, self.code, self.env, payload), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((VERSION, self.code, self.env, payload, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(after)
             os.replace(tmp, path)
         except OSError:
             pass
@@ -131,12 +139,18 @@ class Cache:
         return self.folder / "pages" / f"{digest(name)}.pickle"
 
     def page(self, name: str, source: str) -> PageEntry | None:
-        """The cached entry of a content file, if it was made from exactly these bytes."""
+        """The cached entry of a content file, if it was made from exactly these bytes; its page's doc.html is None (see html)."""
         entry = self._load(self.page_path(name), PageEntry)
         return entry if entry is not None and entry.source == source else None
 
-    def store_page(self, name: str, entry: PageEntry) -> None:
-        self._store(self.page_path(name), entry)
+    def html(self, name: str, source: str) -> str | None:
+        """The body HTML stored with a content file's entry, if the entry is still the one for these bytes."""
+        entry, html = self._load(self.page_path(name), PageEntry, rest=True)
+        return html.decode("utf-8") if entry is not None and entry.source == source and entry.parsed else None
+
+    def store_page(self, name: str, entry: PageEntry, html: str | None) -> None:
+        """Store an entry whose page's doc.html is None, with the body HTML after it (see page and html)."""
+        self._store(self.page_path(name), entry, (html or "").encode("utf-8"))
 
     def prune_pages(self, names: set[str]) -> None:
         """Delete the entries of content files that no longer exist."""

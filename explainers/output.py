@@ -64,12 +64,21 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def start(out: Path) -> Path:
-    """Make the empty folder a build writes into, beside `out`, after removing what killed builds left there."""
+def temp_folder(out: Path) -> Path:
+    """The folder this process builds into before swapping it in for `out` (made by start)."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_leftovers(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    return out.parent / f".{out.name}.tmp-{os.getpid()}"
+
+
+def start(out: Path) -> Path:
+    """Make the empty temp_folder(out), after removing what killed builds left beside `out`.
+
+    Callers name the folder with temp_folder() before calling this inside their `try`, so an
+    interrupt that lands just after the folder appears still finds it named for removal.
+    """
+    tmp = temp_folder(out)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    clear_leftovers(out.resolve())
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     return tmp
@@ -103,8 +112,10 @@ def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None) ->
     hard-linked (or copied) into the new folder instead of being written again.
     """
     out = out.resolve()
-    tmp = tmp or start(out)
+    tmp = tmp or temp_folder(out)
     try:
+        if not tmp.is_dir():
+            start(out)
         fill(files, tmp)
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         with signals_held():  # Ctrl-C between the two renames would leave no output folder

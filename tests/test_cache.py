@@ -53,14 +53,21 @@ def corrupt_cache(site: Path) -> None:
     edit(site / "content" / "renamed.md", "Over 25,000", "More than 25,000")
 
 
-def stale_cache_version(site: Path) -> None:
-    """Entries written by another version of the cache format must not be trusted."""
+def rewrite_entries(site: Path, change) -> None:
+    """Rewrite every cache file with its header (version, code, env, payload, ...) changed, the rest kept."""
     for path in (site / ".cache").rglob("*.pickle"):
         with open(path, "rb") as f:
-            _, code, env, payload = pickle.load(f)
-        poison(payload)
+            header, rest = list(pickle.load(f)), f.read()
+        poison(header[3])
+        change(header)
         with open(path, "wb") as f:
-            pickle.dump((cache.VERSION + 1, code, env, payload), f)
+            pickle.dump(tuple(header), f)
+            f.write(rest)
+
+
+def stale_cache_version(site: Path) -> None:
+    """Entries written by another version of the cache format must not be trusted."""
+    rewrite_entries(site, lambda header: header.__setitem__(0, cache.VERSION + 1))
 
 
 def poison(payload) -> None:
@@ -75,12 +82,15 @@ def poison(payload) -> None:
 
 def poison_with_right_version(site: Path) -> None:
     """A wrong code digest (another builder version) is ignored too."""
-    for path in (site / ".cache").rglob("*.pickle"):
-        with open(path, "rb") as f:
-            version, code, env, payload = pickle.load(f)
-        poison(payload)
-        with open(path, "wb") as f:
-            pickle.dump((version, "not-this-code", env, payload), f)
+    rewrite_entries(site, lambda header: header.__setitem__(1, "not-this-code"))
+
+
+def poison_the_stored_html(site: Path) -> None:
+    """A page's HTML changed after its entry was written (same length, so only the digest tells)."""
+    for path in (site / ".cache" / "pages").glob("*.pickle"):
+        data = path.read_bytes()
+        if b"<p>" in data:
+            path.write_bytes(data.replace(b"<p>", b"<b>"))
 
 
 STEPS = {
@@ -102,6 +112,7 @@ STEPS = {
     "corrupt the cache files": corrupt_cache,
     "cache of another format version": stale_cache_version,
     "cache of another builder version": poison_with_right_version,
+    "stored HTML altered": lambda s: (poison_the_stored_html(s), edit(s / "content" / "about.md", "title: About us", "title: About them")),
     "tamper with an output file": lambda s: (s / "public" / "soldiers" / "index.html").write_text("tampered"),
     "add a stray output file": lambda s: (s / "public" / "stray.html").write_text("stray"),
     "delete the cache": lambda s: shutil.rmtree(s / ".cache"),
