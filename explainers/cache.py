@@ -8,6 +8,7 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     pages/NAME-DIGEST.pickle   one PageEntry per content file (front matter, body HTML, problems)
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
+    parts.pickle               each page's pieces of the site-wide files (render.Parts)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .model import Page, Problem
 
-VERSION = 1
+VERSION = 2
 FOLDER = ".cache"
 
 
@@ -92,6 +93,8 @@ class BuildRecord:
     inputs: str  # digest of every input of that run (see builder.inputs_digest)
     problems: list[Problem]
     page_count: int
+    layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
+    layout_names_key: str = ""
 
 
 class Cache:
@@ -150,16 +153,23 @@ class Cache:
     def store_build_record(self, record: BuildRecord) -> None:
         self._store(self.folder / "build.pickle", record)
 
+    def parts(self) -> dict:
+        """The last build's pieces of site-wide files, by page: {name: (key, {piece: text})}."""
+        return self._load(self.folder / "parts.pickle", dict) or {}
+
+    def store_parts(self, parts: dict) -> None:
+        self._store(self.folder / "parts.pickle", parts)
+
 
 def stat_record(path: Path, key: str) -> OutputRecord:
     st = path.stat()
     return OutputRecord(key, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def unchanged(path: Path, record: OutputRecord) -> bool:
+def unchanged(path: Path | str, record: OutputRecord) -> bool:
     """True when a file of the last output is still exactly as that build left it."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)

@@ -103,11 +103,6 @@ def ordered_pages(pages: list[Page]) -> list[Page]:
     return sorted((p for p in pages if p.claims), key=lambda p: (p.date, p.slug), reverse=True)
 
 
-def site_entries(site: Site, pages: list[Page]) -> list[Entry]:
-    """Every claim of the site."""
-    return [entry for page in ordered_pages(pages) for entry in page_entries(site, page)]
-
-
 def absolute(site: Site, path: str) -> str:
     """An address under base_url (which ends in '/'); paths here are slugs and claim ids, safe as they are."""
     return site.base_url + path
@@ -143,8 +138,8 @@ def export_entry(site: Site, entry: Entry) -> dict:
     }
 
 
-def export(site: Site, entries: list[Entry]) -> bytes:
-    """claims.json: the site, its status vocabulary and every claim."""
+def export_document(site: Site, page_lines: list[bytes]) -> bytes:
+    """claims.json: the site, its status vocabulary and every claim, from each page's export_lines()."""
     data = {
         "version": EXPORT_VERSION,
         "site": {"title": site.title, "url": site.base_url},
@@ -154,8 +149,10 @@ def export(site: Site, entries: list[Entry]) -> bytes:
     # One claim per line: readable and diffable, yet written by json's fast C encoder
     # (indent= would use the pure-Python one, ten times slower on a large site).
     head = json.dumps(data, ensure_ascii=False)[: -len("[]}")]
-    claims = ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
-    return (f"{head}[\n{claims}\n]}}\n" if claims else f"{head}[]}}\n").encode("utf-8")
+    lines = [lines for lines in page_lines if lines]
+    if not lines:
+        return head.encode("utf-8") + b"[]}\n"
+    return b"".join([head.encode("utf-8"), b"[\n", b",\n".join(lines), b"\n]}\n"])
 
 
 # ClaimReview JSON-LD
@@ -224,34 +221,56 @@ def corrections(site: Site, page: Page) -> list[tuple[Entry, Change]]:
     return sorted(found, key=lambda pair: (pair[1].date, -pair[0].number), reverse=True)
 
 
-def filter_options(site: Site, entries: list[Entry]) -> dict[str, list[Option]]:
-    """The choices of the ledger's filters: statuses in use, source names, pages."""
-    used = {e.status.key for e in entries}
-    names = sorted({s.name for e in entries for s in e.sources}, key=lambda n: (n.casefold(), n))
-    pages = list(dict.fromkeys((e.page_key, e.page.title) for e in entries))
-    return {
-        "status": [Option(s.key, s.label) for s in site.statuses.values() if s.key in used],
-        "source": [Option(n, n) for n in names],
-        "page": [Option(key, title) for key, title in pages],
-    }
+def template_globals(site: Site, env, parts) -> dict:
+    """Functions the templates call: the explainer's partials (jsonld.html, corrections.html) and the ledger's rows.
 
+    `parts` (render.Parts) keeps each page's ledger rows from one build to the next.
+    """
 
-def template_globals(site: Site) -> dict:
-    """Functions the explainer's partials call (jsonld.html, corrections.html)."""
+    def ledger_rows(page: Page) -> Markup:
+        return parts.stand_in(page, "ledger", lambda: env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip())
+
     return {
         "claim_reviews": lambda page: claim_reviews(site, page),
         "corrections": lambda page: corrections(site, page),
         "ledger_key": lambda page: page.slug or HOME_KEY,
+        "ledger_rows": ledger_rows,
     }
 
 
-def render_files(site: Site, pages: list[Page], env) -> dict[str, bytes]:
-    """claims/index.html and claims.json."""
-    entries = site_entries(site, pages)
+def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
+    """The choices of the ledger's filters (statuses in use, source names, pages), from the front matter alone."""
+    used, names = set(), set()
+    for page in pages:
+        keys = set()
+        for claim in page.claims.values():
+            used.add(claim.status)
+            keys.update(claim.sources)
+        names.update(page.sources[key].name for key in keys if key in page.sources)
+    return {
+        "status": [Option(s.key, s.label) for s in site.statuses.values() if s.key in used],
+        "source": [Option(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))],
+        "page": [Option(p.slug or HOME_KEY, p.title) for p in pages],
+    }
+
+
+def export_lines(site: Site, page: Page) -> str:
+    """The page's claims as lines of claims.json."""
+    return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in page_entries(site, page))
+
+
+def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
+    """claims/index.html and claims.json, joined from each page's pieces (render.Parts)."""
+    ordered = ordered_pages(pages)
+    totals: dict[str, int] = {}
+    for page in ordered:
+        for claim in page.claims.values():
+            totals[claim.status] = totals.get(claim.status, 0) + 1
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
-    html = env.get_template("claims.html").render(
-        page=None, root="../", url_path="claims/", meta_title="Claims ledger", entries=entries, options=filter_options(site, entries),
-        page_count=len({e.page_key for e in entries}), nav=nav,
-    )
-    return {LEDGER: html.encode("utf-8"), EXPORT: export(site, entries)}
+    html = parts.splice(env.get_template("claims.html").render(
+        page=None, root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered, options=ledger_options(site, ordered),
+        claim_total=sum(totals.values()), status_totals=totals, page_count=len(ordered), nav=nav,
+    ))
+    lines = [parts.get(page, "export", lambda page=page: export_lines(site, page)) for page in ordered]
+    return {LEDGER: html, EXPORT: export_document(site, lines)}

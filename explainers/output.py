@@ -94,3 +94,37 @@ def write(files: dict[str, bytes | Path], out: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = None) -> None:
+    """Bring a private folder (the preview's) up to date file by file: each write is atomic, the whole is not.
+
+    A Path value is the file already in place; other files are written beside their target
+    and renamed over it. Files of the folder that are not in `files` are removed: those of
+    `before` (what the last build wrote), or, when that is not known, any found there.
+    """
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
+    for rel, data in sorted(files.items()):
+        target = out / rel
+        if isinstance(data, Path) and data == target:
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(data, Path):
+            shutil.copy2(data, target)
+            continue
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    if before is None:
+        before = {os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/") for folder, _, names in os.walk(out) for name in names}
+    for rel in sorted(before - set(files), reverse=True):
+        path = out / rel
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: other files still live there
+            while path.parent != out:
+                path = path.parent
+                path.rmdir()

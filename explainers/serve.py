@@ -39,7 +39,7 @@ from pathlib import Path
 from tornado import httpserver, netutil, web, websocket
 from tornado.ioloop import IOLoop
 
-from .builder import BuildResult, build, display_root
+from .builder import BuildResult, Warm, build, display_root
 from .model import Problems
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
@@ -104,10 +104,10 @@ def full_rebuild(changed: list[str]) -> bool:
 # ---------------------------------------------------------------- building
 
 
-def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True) -> BuildResult:
+def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True, warm: Warm | None = None) -> BuildResult:
     """Build, turning a crash (say, a Jinja error in a layout) into an error at its line."""
     try:
-        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache)
+        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm)
     except Exception as exc:  # the preview must outlive any mistake a writer can make
         problems = Problems()
         problems.error(*crash_location(exc, Path(site), display_root(site)), crash_message(exc))
@@ -264,6 +264,7 @@ class Preview:
     built: bool = False  # has any build succeeded yet?
     errors: list[str] = field(default_factory=list)
     sockets: set = field(default_factory=set)
+    warm: Warm = field(default_factory=Warm)  # the last good build's pages and pieces, kept for the next
 
     def check_host(self, handler: web.RequestHandler) -> None:
         """Refuse a request whose Host header does not name this machine (see host_allowed)."""
@@ -416,7 +417,7 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
             after = latest
         changed, before = changed_files(before, after), after
         started = time.perf_counter()
-        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache)
+        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm)
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
 
@@ -518,7 +519,7 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
         print(f"port {DEFAULT_PORT} is in use; using {port} instead", flush=True)
     preview = Preview(args.site, workdir / "site", url, args.drafts, args.host, use_cache=not getattr(args, "no_cache", False))
     before = snapshot(Path(args.site))  # taken before the first build, so no save is missed
-    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache)
+    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm)
     preview.take(result)
     for problem in result.problems:
         print(problem, file=sys.stderr, flush=True)

@@ -58,10 +58,19 @@ def stale_cache_version(site: Path) -> None:
     for path in (site / ".cache").rglob("*.pickle"):
         with open(path, "rb") as f:
             _, code, env, payload = pickle.load(f)
-        if isinstance(payload, cache.PageEntry) and payload.page is not None:
-            payload.page.title = "POISONED"
+        poison(payload)
         with open(path, "wb") as f:
             pickle.dump((cache.VERSION + 1, code, env, payload), f)
+
+
+def poison(payload) -> None:
+    """Make a cached page or piece say POISONED, which no clean build would."""
+    if isinstance(payload, cache.PageEntry) and payload.page is not None:
+        payload.page.title = "POISONED"
+    elif isinstance(payload, dict):  # parts.pickle: {page: (key, {piece: text})}
+        for _, pieces in payload.values():
+            for name in pieces:
+                pieces[name] = b"POISONED"
 
 
 def poison_with_right_version(site: Path) -> None:
@@ -69,8 +78,7 @@ def poison_with_right_version(site: Path) -> None:
     for path in (site / ".cache").rglob("*.pickle"):
         with open(path, "rb") as f:
             version, code, env, payload = pickle.load(f)
-        if isinstance(payload, cache.PageEntry) and payload.page is not None:
-            payload.page.title = "POISONED"
+        poison(payload)
         with open(path, "wb") as f:
             pickle.dump((version, "not-this-code", env, payload), f)
 
@@ -84,6 +92,9 @@ STEPS = {
     "change a linked page's slug": lambda s: edit(s / "content" / "first.md", "slug: contract-soldiers", "slug: soldiers"),
     "delete a page": lambda s: (s / "content" / "third.md").unlink(),
     "rename a page": rename_page,
+    "edit a claim's note (ledger row, export)": lambda s: edit(s / "content" / "first.md", "note: ", "note: Edited. "),
+    "edit the home card partial": lambda s: edit(s / "layouts" / "partials" / "card.html", '<li class="card">', '<li class="card" data-edited>'),
+    "edit the ledger rows partial": lambda s: edit(s / "layouts" / "partials" / "ledger-rows.html", '<tr data-status', '<tr data-edited data-status'),
     "edit a layout": lambda s: edit(s / "layouts" / "explainer.html", "<article class=\"explainer\">", "<article class=\"explainer\" data-edited>"),
     "edit site.yaml": lambda s: edit(s / "site.yaml", "title: Fixture explainers", "title: Edited explainers"),
     "edit the CSS": lambda s: (s / "static" / "css" / "site.css").write_text((s / "static" / "css" / "site.css").read_text() + "\n.x { color: red }\n"),
@@ -104,7 +115,8 @@ def test_every_step_matches_a_clean_build(tmp_path: Path):
         step(site)
         result = compare(site, tmp_path)
         assert result.written, name
-        assert "POISONED" not in (site / "public" / "index.html").read_text(), name
+        for rel in ("index.html", "claims/index.html", "claims.json"):
+            assert "POISONED" not in (site / "public" / rel).read_text(), (name, rel)
 
 
 def test_a_body_edit_renders_one_page_and_keeps_the_rest(tmp_path: Path):
