@@ -249,15 +249,20 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     )
     previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
     parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
+    tmp = output.start(target)
     try:
-        files = render(site, pages, reuse, parts)
+        files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
+        output.discard(tmp)
         problems.error(*template_problem(site, exc))
         return finish(result, started)
+    except BaseException:
+        output.discard(tmp)
+        raise
     if warm:
-        output.update(files, target, set(record.files) if record and record.out == str(target) else None)
+        output.update(files, target, set(record.files) if record and record.out == str(target) else None, tmp)
     else:
-        output.write(files, target)
+        output.write(files, target, tmp)
     result.written, result.rendered = True, reuse.rendered
     if cache:
         save_pages(cache, entries, changed)

@@ -228,7 +228,7 @@ def template_globals(site: Site, env, parts) -> dict:
     """
 
     def ledger_rows(page: Page) -> Markup:
-        return parts.stand_in(page, "ledger", lambda: env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip())
+        return parts.stand_in(page, "ledger", lambda: rows_html(site, env, page))
 
     return {
         "claim_reviews": lambda page: claim_reviews(site, page),
@@ -252,6 +252,11 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
         "source": [Option(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))],
         "page": [Option(p.slug or HOME_KEY, p.title) for p in pages],
     }
+
+
+def rows_html(site: Site, env, page: Page) -> str:
+    """The page's rows of the ledger table (layouts/partials/ledger-rows.html)."""
+    return env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip()
 
 
 def export_lines(site: Site, page: Page) -> str:

@@ -64,27 +64,48 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def write(files: dict[str, bytes | Path], out: Path) -> None:
-    """Write every file into a fresh folder and swap it in for `out`.
+def start(out: Path) -> Path:
+    """Make the empty folder a build writes into, beside `out`, after removing what killed builds left there."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clear_leftovers(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    return tmp
+
+
+def discard(tmp: Path) -> None:
+    """Remove a build's folder that will not be swapped in (the build failed)."""
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fill(files: dict[str, bytes | Path], tmp: Path) -> None:
+    """Write every file into the new folder; a Path is linked (or copied) unless it is already there."""
+    made: set[Path] = {tmp}
+    for rel, data in sorted(files.items()):
+        target = tmp / rel
+        if isinstance(data, Path) and data == target:
+            continue  # rendered straight into the folder by a worker
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(data, Path):
+            link_or_copy(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None) -> None:
+    """Write every file into a fresh folder (`tmp`, from start(), or a new one) and swap it in for `out`.
 
     A value that is a Path is a file of the current output that is still right: it is
     hard-linked (or copied) into the new folder instead of being written again.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_leftovers(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    tmp = tmp or start(out)
     try:
-        made: set[Path] = set()
-        for rel, data in sorted(files.items()):
-            target = tmp / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if isinstance(data, Path):
-                link_or_copy(data, target)
-            else:
-                target.write_bytes(data)
+        fill(files, tmp)
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         with signals_held():  # Ctrl-C between the two renames would leave no output folder
             if out.exists():
@@ -96,29 +117,37 @@ def write(files: dict[str, bytes | Path], out: Path) -> None:
         raise
 
 
-def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = None) -> None:
+def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = None, tmp: Path | None = None) -> None:
     """Bring a private folder (the preview's) up to date file by file: each write is atomic, the whole is not.
 
-    A Path value is the file already in place; other files are written beside their target
-    and renamed over it. Files of the folder that are not in `files` are removed: those of
-    `before` (what the last build wrote), or, when that is not known, any found there.
+    A Path value is the file already in place, or one a worker rendered into `tmp`, which is
+    moved in; other files are written beside their target and renamed over it. Files of the
+    folder that are not in `files` are removed: those of `before` (what the last build
+    wrote), or, when that is not known, any found there.
     """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     made: set[Path] = set()
-    for rel, data in sorted(files.items()):
-        target = out / rel
-        if isinstance(data, Path) and data == target:
-            continue
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if isinstance(data, Path):
-            shutil.copy2(data, target)
-            continue
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    try:
+        for rel, data in sorted(files.items()):
+            target = out / rel
+            if isinstance(data, Path) and data == target:
+                continue
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(data, Path):
+                if tmp is not None and data.is_relative_to(tmp):
+                    os.replace(data, target)
+                else:
+                    shutil.copy2(data, target)
+                continue
+            part = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            part.write_bytes(data)
+            os.replace(part, target)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     if before is None:
         before = {os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/") for folder, _, names in os.walk(out) for name in names}
     for rel in sorted(before - set(files), reverse=True):

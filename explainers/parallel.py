@@ -6,6 +6,7 @@ given. Results come back pickled, in the order of the tasks.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -20,6 +21,7 @@ from .pipeline import Converter, Parsed
 # not a tuned one. Small sites and one-page edits stay in this process either way.
 MIN_READS = 64
 MIN_PARSES = 16
+MIN_RENDERS = 32  # rendering a page takes ~2 ms
 
 # What a worker process was started with. A pool worker can only receive per-process
 # objects through its initializer, which has nowhere to put them but a module variable.
@@ -35,6 +37,7 @@ def cores() -> int:
 
 
 def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None) -> None:
+    gc.enable()  # the parent may have paused collection (cli.py); a worker converting pages makes garbage cycles
     _worker.update(site=site, slugs=slugs, files=files, converter=None)
 
 
@@ -56,11 +59,24 @@ def _parse_task(page: Page) -> tuple[Page, Parsed]:
     return page, parsed
 
 
-def _pool(count: int, site: Site, slugs=None, files=None):
+def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
+    rel, data, pieces = _worker["render"](_worker["pages"][index])
+    target = _worker["into"] / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return rel, None, pieces
+
+
+def _init_render(render_one, pages: list[Page], into: Path) -> None:
+    gc.enable()
+    _worker.update(render=render_one, pages=pages, into=into)
+
+
+def _pool(count: int, site: Site, slugs=None, files=None, init=None, args=None):
     """A pool of forked workers (or None where fork is unavailable)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return multiprocessing.get_context("fork").Pool(min(cores(), count), _init, (site, slugs, files))
+    return multiprocessing.get_context("fork").Pool(min(cores(), count), init or _init, args or (site, slugs, files))
 
 
 def _map(pool, task, items: list, workers: int) -> list:
@@ -91,3 +107,20 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
         converter = Converter()
         return [(page, converter.parse(site, page, slugs, files)) for page in pages]
     return _map(pool, _parse_task, pages, cores())
+
+
+def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:
+    """Render pages with render_one(page) -> (output path, bytes, pieces); in parallel when there are enough.
+
+    Workers write each page straight into `into` (the new output folder) and send back only
+    its pieces, so the HTML of a thousand pages never passes through this process; their
+    results give the written file's Path in place of the bytes. render_one reaches the
+    workers by fork, with the Jinja2 environment and the pages it closes over.
+    """
+    pool = None
+    if into is not None and len(pages) >= MIN_RENDERS and cores() > 1:
+        pool = _pool(len(pages), None, init=_init_render, args=(render_one, pages, into))
+    if pool is None:
+        return [render_one(page) for page in pages]
+    results = _map(pool, _render_task, list(range(len(pages))), cores())
+    return [(rel, into / rel, pieces) for rel, _, pieces in results]

@@ -13,7 +13,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import feeds, ledger
+from . import feeds, ledger, parallel
 from .claims_md import format_date
 from .model import Page, Site, Status
 from .cache import digest as cache_digest
@@ -171,13 +171,28 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
         return (ctx["root"] + page.url) or "./"
 
     def card(page: Page) -> Markup:
-        return parts.stand_in(page, "card", lambda: env.get_template("partials/card.html").render(item=page, root="").strip())
+        return parts.stand_in(page, "card", lambda: card_html(env, page))
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
     env.filters["longdate"] = format_date
     env.filters["absolute"] = lambda path: urllib.parse.urljoin(site.base_url, path)
     return env
+
+
+def card_html(env: jinja2.Environment, page: Page) -> str:
+    """An explainer's card on the home page (layouts/partials/card.html)."""
+    return env.get_template("partials/card.html").render(item=page, root="").strip()
+
+
+def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -> dict[str, bytes]:
+    """All the pieces of site-wide files a page gives (as the home page and the ledger would ask for them)."""
+    if page.slug and page.is_explainer:
+        parts.get(page, "card", lambda: card_html(env, page))
+    if page.claims:
+        parts.get(page, "ledger", lambda: ledger.rows_html(site, env, page))
+        parts.get(page, "export", lambda: ledger.export_lines(site, page))
+    return parts.made[page.name][1] if page.name in parts.made else {}
 
 
 def shared_names(env: jinja2.Environment, template: str) -> frozenset[str]:
@@ -216,11 +231,14 @@ def page_keys(site: Site, env: jinja2.Environment, listed: list[Page], shared: d
     return {p.name: cache_digest(reuse.env_key, fp[p.name], p.layout, *(f"{n}={listing[n]}" for n in sorted(used[p.layout]))) for p in listed}
 
 
-def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Parts | None = None) -> dict[str, bytes | Path]:
+def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Parts | None = None,
+           into: Path | None = None) -> dict[str, bytes | Path]:
     """Every output file of the site, by path relative to the output folder.
 
     With `reuse`, a page whose key matches the last output's file is given as that file's
-    Path (for output.write to link) instead of being rendered again.
+    Path (for output.write to link) instead of being rendered again. With `into` (the
+    build's new output folder), many pages are rendered by worker processes straight into
+    it, and given as Paths there; their pieces of site-wide files come back with them.
     """
     parts = parts if parts is not None else Parts()
     files, asset_names = fingerprint_static(site)
@@ -231,17 +249,26 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     shared = {"explainers": explainers, "nav": nav, "home": home}
     keys = page_keys(site, env, listed, shared, reuse) if reuse else {}
+    todo = []
     for page in listed:
         rel = f"{page.url}index.html"
         old = reuse.previous(rel, keys[page.name]) if reuse else None
         if old is not None:
             files[rel] = old
         else:
-            files[rel] = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
-            if reuse:
-                reuse.rendered += 1
+            todo.append(page)
         if reuse:
             reuse.keys[rel] = keys[page.name]
+
+    def render_one(page: Page) -> tuple[str, bytes, dict[str, bytes]]:
+        data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(page.doc.html), **shared)
+        return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
+
+    for page, (rel, data, pieces) in zip(todo, parallel.render_pages(render_one, todo, into)):
+        files[rel] = data
+        parts.made[page.name] = (parts.keys.get(page.name, ""), pieces)
+    if reuse:
+        reuse.rendered += len(todo)
     files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(home.doc.html if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
