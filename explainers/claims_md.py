@@ -42,6 +42,7 @@ from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import _escape_attrib_html, _escape_cdata
 from markdown.treeprocessors import Treeprocessor
 
 from . import quickinline, rawhtml
@@ -87,6 +88,7 @@ class State:
     lines: list[str] = field(default_factory=list)
     doc: Doc = field(default_factory=Doc)
     claim_text: dict[str, str] = field(default_factory=dict)
+    built_html: set[int] = field(default_factory=set)  # stash indexes of HTML the builder made
 
 
 class ClaimsExtension(Extension):
@@ -117,6 +119,19 @@ class ClaimsExtension(Extension):
 
     def error(self, line: int, message: str) -> None:
         self.state.errors.append((line, message))
+
+    def stash_built(self, html_text: str) -> util.AtomicString | None:
+        """Stash HTML the builder made from checked data, for an element's text; None if toc could touch it.
+
+        The raw-HTML check skips what is stashed here. The toc extension replaces any element
+        whose whole text is its marker (`[TOC]`), even inside a panel; where the marker
+        appears the caller keeps the element tree, so the page stays what it always was.
+        """
+        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None
+        if toc is not None and toc.marker and toc.marker in html_text:
+            return None
+        self.state.built_html.add(self.md.htmlStash.html_counter)
+        return util.AtomicString(self.md.htmlStash.store(html_text))
 
     def ref_line(self, cid: str, nth: int) -> int:
         """The body line of the nth (0-based) reference to a claim, as the scan found it."""
@@ -239,12 +254,21 @@ class ClaimInlineProcessor(InlineProcessor):
         hidden = etree.SubElement(button, "span", {"class": "visually-hidden"})
         hidden.text = util.AtomicString(status_label)
         panel = etree.SubElement(wrap, "span", {"class": "claim-panel", "popover": "auto", "data-status": claim.status})
-        fill_claim_details(self.md, panel, claim, context, status_label, "span")
+        # The panel's content is stashed as HTML: made as elements, it was most of a page's
+        # tree, and every later pass (and the serializer) walked it only to leave it as it was.
+        note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
+        panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context, status_label, "span", note)))
+        if panel.text is None:
+            fill_claim_details(panel, claim, context, status_label, "span", note)
         return wrap
 
 
-def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context, status_label: str, tag: str) -> None:
-    """Status, sources, note, evidence and checked date of a claim, as children of parent."""
+def fill_claim_details(parent: etree.Element, claim: Claim, context: Context, status_label: str, tag: str, note_placeholder: str) -> None:
+    """Status, sources, note (already stashed), evidence and checked date of a claim, as children of parent.
+
+    claim_details_html makes the same as HTML text; this is the reference it is tested
+    against, and what a page uses where the toc marker appears (ClaimsExtension.stash_built).
+    """
     head = etree.SubElement(parent, tag, {"class": "claim-head"})
     badge = etree.SubElement(head, "span", {"class": "badge", "data-status": claim.status})
     badge.text = util.AtomicString(status_label)
@@ -262,9 +286,9 @@ def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context
         else:
             last = etree.SubElement(sources, "span", {"class": "source-name"})
         last.text = util.AtomicString(source.name)
-    if claim.note_html:
+    if note_placeholder:
         note = etree.SubElement(parent, tag, {"class": "claim-note"})
-        note.text = md.htmlStash.store(claim.note_html)
+        note.text = note_placeholder
     if claim.url or claim.archive:
         evidence = etree.SubElement(parent, tag, {"class": "claim-evidence"})
         if claim.url:
@@ -289,6 +313,48 @@ def fill_claim_details(md, parent: etree.Element, claim: Claim, context: Context
         for child in parent[:-1]:
             child.tail = util.AtomicString(" ")
 
+
+
+def element_html(tag: str, attrs: dict[str, str], inner: str = "") -> str:
+    """One element as Python-Markdown's serializer writes it: attributes in lexical order, inner HTML as given.
+
+    (The serializer writes a boolean attribute whose value is its name bare; none of ours is one.)
+    """
+    attributes = "".join(f' {name}="{_escape_attrib_html(value)}"' for name, value in sorted(attrs.items()))
+    return f"<{tag}{attributes}>{inner}</{tag}>"
+
+
+def claim_details_html(claim: Claim, context: Context, status_label: str, tag: str, note_placeholder: str) -> list[str]:
+    """The HTML of each element fill_claim_details makes, in order (without the tails it adds between them)."""
+    text = _escape_cdata
+    badge = element_html("span", {"class": "badge", "data-status": claim.status}, text(status_label))
+    parts = [element_html(tag, {"class": "claim-head"}, badge)]
+    names = []
+    for key in claim.sources:
+        source = context.sources.get(key)
+        if source is None:  # an unknown key, already reported; the build will fail
+            continue
+        if source.url:
+            names.append(element_html("a", {"href": source.url}, text(source.name)))
+        else:
+            names.append(element_html("span", {"class": "source-name"}, text(source.name)))
+    heading = "Sources: " if len(claim.sources) > 1 else "Source: "
+    parts.append(element_html(tag, {"class": "claim-sources"}, heading + "; ".join(names)))
+    if note_placeholder:
+        parts.append(element_html(tag, {"class": "claim-note"}, note_placeholder))
+    if claim.url or claim.archive:
+        links = [element_html("a", {"href": claim.url}, "Evidence")] if claim.url else []
+        if claim.archive:
+            links.append(element_html("a", {"href": claim.archive}, "Archived copy"))
+        parts.append(element_html(tag, {"class": "claim-evidence"}, " · ".join(links)))
+    if claim.history:
+        last_change = claim.history[-1]
+        was = context.site.statuses.get(last_change.status)
+        parts.append(element_html(tag, {"class": "claim-history"}, text(f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}")))
+    if claim.checked:
+        time = element_html("time", {"datetime": claim.checked.isoformat()}, text(format_date(claim.checked)))
+        parts.append(element_html(tag, {"class": "claim-checked"}, "Checked " + time))
+    return parts
 
 class ClaimsTreeprocessor(Treeprocessor):
     """Numbers the references in reading order, checks and rewrites links, appends the endnotes."""
@@ -484,29 +550,56 @@ class ClaimsTreeprocessor(Treeprocessor):
         if not ordered:
             return None
         ol = etree.SubElement(section, "ol", {"class": "endnote-list"})
+        refs: dict[str, list[int]] = {}
+        for ref in state.doc.references:
+            refs.setdefault(ref.claim, []).append(ref.number)
         for cid in ordered:
             claim = context.claims[cid]
             status = context.site.statuses.get(claim.status)
+            status_label = status.label if status else claim.status
             li = etree.SubElement(ol, "li", {"id": f"claim-{cid}", "data-status": claim.status})
             text = state.claim_text.get(cid)
-            if text:
-                quote = etree.SubElement(li, "p", {"class": "claim-text"})
-                quote.text = util.AtomicString(excerpt(text, cid not in highlighted))
-            fill_claim_details(self.md, li, claim, context, status.label if status else claim.status, "p")
-            refs = [r for r in state.doc.references if r.claim == cid]
-            if refs:
-                back = etree.SubElement(li, "p", {"class": "claim-backrefs"})
-                if len(refs) == 1:
-                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{refs[0].number}"})
-                    a.text = util.AtomicString("↩ Back to the text")
-                    continue
-                back.text = util.AtomicString("Back to the text: ")
-                for ref in refs:
-                    a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{ref.number}", "aria-label": f"reference {ref.number}"})
-                    a.text = util.AtomicString(f"↩ {ref.number}")
-                    a.tail = util.AtomicString(" ")
+            passage = excerpt(text, cid not in highlighted) if text else None
+            note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
+            parts = [element_html("p", {"class": "claim-text"}, _escape_cdata(passage))] if passage is not None else []
+            parts += claim_details_html(claim, context, status_label, "p", note)
+            if cid in refs:
+                parts.append(backrefs_html(cid, refs[cid]))
+            # The prettify pass would have put each <p> of the endnote on a line of its own.
+            li.text = self.ext.stash_built("\n" + "".join(part + "\n" for part in parts))
+            if li.text is None:
+                fill_endnote(li, claim, context, status_label, passage, note, refs.get(cid, []))
         return section
 
+
+
+def backrefs_html(cid: str, numbers: list[int]) -> str:
+    """The endnote's links back to each reference, as fill_endnote makes them."""
+    if len(numbers) == 1:
+        return element_html("p", {"class": "claim-backrefs"}, element_html("a", {"href": f"#ref-{cid}-{numbers[0]}"}, "↩ Back to the text"))
+    links = "".join(element_html("a", {"href": f"#ref-{cid}-{n}", "aria-label": f"reference {n}"}, f"↩ {n}") + " " for n in numbers)
+    return element_html("p", {"class": "claim-backrefs"}, "Back to the text: " + links)
+
+
+def fill_endnote(li: etree.Element, claim: Claim, context: Context, status_label: str, passage: str | None, note_placeholder: str, numbers: list[int]) -> None:
+    """An endnote's passage, details and links back as elements: the reference for the HTML the endnotes stash."""
+    cid = claim.id
+    if passage is not None:
+        quote = etree.SubElement(li, "p", {"class": "claim-text"})
+        quote.text = util.AtomicString(passage)
+    fill_claim_details(li, claim, context, status_label, "p", note_placeholder)
+    if not numbers:
+        return
+    back = etree.SubElement(li, "p", {"class": "claim-backrefs"})
+    if len(numbers) == 1:
+        a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{numbers[0]}"})
+        a.text = util.AtomicString("↩ Back to the text")
+        return
+    back.text = util.AtomicString("Back to the text: ")
+    for n in numbers:
+        a = etree.SubElement(back, "a", {"href": f"#ref-{cid}-{n}", "aria-label": f"reference {n}"})
+        a.text = util.AtomicString(f"↩ {n}")
+        a.tail = util.AtomicString(" ")
 
 class AnchorTreeprocessor(Treeprocessor):
     """Collects every id in the finished tree (headings, claims, footnotes) for link checks."""
@@ -600,11 +693,42 @@ class NoteRenderer:
             out = out[3:-4]
         elif out:
             problems.append("a note may hold inline Markdown only (no lists, headings or paragraphs)")
-        for href in _links(out):
+        text, links = text_and_links(out)
+        for href in links:
             scheme = rawhtml.url_scheme(href)  # never raises, unlike urlsplit on 'https://[x'
             if scheme not in SAFE_SCHEMES:
                 problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
-        return out, " ".join(strip_tags(out).split()), problems
+        return out, " ".join(text.split()), problems
+
+
+# A start or end tag as Python-Markdown's serializer writes a note's: a lowercase name and
+# double-quoted values it escaped (so no '"', '<' or '>' inside).
+SIMPLE_TAG_RE = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"<>]*")*)>')
+SIMPLE_ATTR_RE = re.compile(r' ([a-z][a-z-]*)="([^"<>]*)"')
+NOTE_TAGS = frozenset({"a", "em", "strong", "code", "img", "br"})
+
+
+def text_and_links(fragment: str) -> tuple[str, list[str]]:
+    """The text and the href/src values of an HTML fragment, as html.parser reads them (strip_tags, _links).
+
+    Two html.parser passes cost a third of rendering a note. A note's HTML holds only the
+    serializer's simple tags, which a regex reads the same way: the text between tags and
+    each attribute value with character references decoded. Anything else (a `<` that
+    starts no such tag, another element) goes to html.parser.
+    """
+    texts, links, at = [], [], 0
+    for m in SIMPLE_TAG_RE.finditer(fragment):
+        if m.group(2) not in NOTE_TAGS:
+            return strip_tags(fragment), _links(fragment)
+        texts.append(fragment[at:m.start()])
+        at = m.end()
+        if not m.group(1):
+            links.extend(html.unescape(value) for name, value in SIMPLE_ATTR_RE.findall(m.group(3)) if name in ("href", "src"))
+    texts.append(fragment[at:])
+    if any("<" in text for text in texts):
+        return strip_tags(fragment), _links(fragment)
+    # html.parser decodes each run of text between tags on its own: `&am<em>p;` is not `&`
+    return "".join(html.unescape(text) for text in texts), links
 
 
 class _LinkCollector(HTMLParser):

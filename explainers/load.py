@@ -14,6 +14,11 @@ from .model import Claim, HistoryEntry, Image, Page, Problems, Site, Source, Sta
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+# Control characters other than tab, newline and carriage return, and the noncharacters
+# U+FFFE and U+FFFF: one search instead of a Python call per character of every field.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# What no URL may hold: whitespace (as str.isspace sees it, which is what \s matches) or a C0 control.
+URL_BREAK_RE = re.compile(r"[\s\x00-\x1f]")
 URL_SCHEMES = ("http", "https", "mailto")
 MAX_PAGE_BYTES = 2_000_000
 # Python-Markdown takes time quadratic in the '[' and '<' of a paragraph that never close
@@ -48,7 +53,7 @@ class Fields:
             return default
         if required and not value.strip():
             self.error(key, f"'{key}' is empty")
-        bad = next((c for c in value if is_invisible_control(c)), None)
+        bad = invisible_control(value)
         if bad is not None:
             # a YAML escape such as "\0" or "\e": invisible to readers, and forbidden in XML feeds
             self.error(key, f"'{key}' contains the control character U+{ord(bad):04X}; delete it")
@@ -102,9 +107,10 @@ class Fields:
                     self.problems.warning(self.path, self.line(key), message)
 
 
-def is_invisible_control(c: str) -> bool:
-    """True for a control character other than tab and newline, or a Unicode noncharacter."""
-    return (c < " " and c not in "\t\n\r") or "\x7f" <= c <= "\x9f" or c in "\ufffe\uffff"
+def invisible_control(value: str) -> str | None:
+    """The first control character other than tab and newline, or Unicode noncharacter, in value."""
+    m = INVISIBLE_RE.search(value)
+    return m.group() if m else None
 
 
 def _kind(value: object) -> str:
@@ -123,7 +129,7 @@ def parse_date(value: str) -> dt.date | None:
 
 def is_safe_url(value: str) -> bool:
     """True for an absolute http(s) URL with a host, or a mailto: address."""
-    if any(c.isspace() or ord(c) < 32 for c in value):
+    if URL_BREAK_RE.search(value):
         return False
     try:
         parts = urllib.parse.urlsplit(value)

@@ -64,7 +64,20 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
             self.patterns = [(registry[name], frozenset(TRIGGERS[name]) if name in TRIGGERS else None) for name in names]
             self.trigger_strings = sorted({t for _, triggers in self.patterns if triggers for t in triggers})
             self.orders: dict[frozenset, list[int]] = {}
+            self.always_tried = any(triggers is None for _, triggers in self.patterns)
+        if not self.always_tried and not self.holds_trigger(tree):
+            # No pattern can match anywhere, so the base pass would put every text back as
+            # it was; for smarty's pass over a page or a note without quotes or dashes, the
+            # walk alone cost as much as the inline pass's real work.
+            return tree
         return super().run(tree, ancestors)
+
+    def holds_trigger(self, tree) -> bool:
+        """True if some text or tail in the tree may hold the trigger of some pattern."""
+        # Joined, two texts may make a trigger neither holds ('-' and '-'): that only means
+        # the full pass runs, as it always did.
+        text = "".join(t for el in tree.iter() for t in (el.text, el.tail) if t)
+        return any(t in text for t in self.trigger_strings)
 
     def candidates(self, data: str) -> list[int]:
         """Indexes of the patterns that could match somewhere in data, in priority order."""

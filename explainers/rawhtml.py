@@ -151,10 +151,14 @@ class RawHtmlCheck(Treeprocessor):
         if self.ext.context.site.allow_raw_html:
             return
         seen: Counter[str] = Counter()
-        for block in self.md.htmlStash.rawHtmlBlocks:
-            if not isinstance(block, str) or "<" not in block:
+        checked: dict[str, list[Finding]] = {}  # a claim's note is stashed once per panel and endnote
+        built = self.ext.state.built_html  # the claims' panels and endnotes, made from checked data
+        for index, block in enumerate(self.md.htmlStash.rawHtmlBlocks):
+            if index in built or not isinstance(block, str) or "<" not in block:
                 continue
-            findings = check_fragment(block)
+            if block not in checked:
+                checked[block] = check_fragment(block)
+            findings = checked[block]
             if not findings:
                 continue
             first = block.strip("\n").split("\n", 1)[0]

@@ -127,3 +127,17 @@ def test_trigger_table_names_only_patterns_that_exist():
     md = markdown.Markdown(extensions=EXTENSIONS + ["explainers.claims_md:ClaimsExtension"], output_format="html")
     names = set(md.inlinePatterns._data) | set(md.treeprocessors["smarty"].inlinePatterns._data)
     assert set(quickinline.TRIGGERS) == names
+
+
+def test_a_pass_with_no_trigger_anywhere_is_skipped(monkeypatch):
+    quick, slow = pair()
+    calls = []
+    original = QuickInlineProcessor._InlineProcessor__handleInline
+    monkeypatch.setattr(QuickInlineProcessor, "_InlineProcessor__handleInline", lambda self, data, i=0: calls.append(data) or original(self, data, i))
+    same("Plain words, *emphasis* and `code` but no quote or dash.\n\n- a list\n- of words", quick, slow)
+    inline_calls = len(calls)
+    assert inline_calls > 0  # the inline pass ran (`*`, `` ` ``) ...
+    calls.clear()
+    same("Plain words only.\n\n- a list\n- of words", quick, slow)
+    assert calls == []  # ... and neither pass walks a page where nothing can match
+    same("Joined texts: *a-*-b and 'q'", quick, slow)
