@@ -1,0 +1,62 @@
+"""output.py on its own: the swap of a whole folder (write) and the preview's file-by-file update."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from explainers import output
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_write_swaps_in_a_whole_new_folder_and_links_unchanged_files(tmp_path: Path):
+    out = tmp_path / "public"
+    output.write({"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b"}, out)
+    kept = out / "a" / "index.html"
+    output.write({"404.html": b"x", "a/index.html": kept, "c/index.html": b"c"}, out)
+    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "c/index.html": b"c"}
+    assert (out / "a" / "index.html").stat().st_nlink == 1  # the old folder, the link's other name, is gone
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_write_keeps_what_a_worker_already_put_in_the_new_folder(tmp_path: Path):
+    out = tmp_path / "public"
+    tmp = output.temp_folder(out)
+    output.start(out)
+    (tmp / "w").mkdir()
+    (tmp / "w" / "index.html").write_bytes(b"from a worker")
+    output.write({"404.html": b"x", "w/index.html": tmp / "w" / "index.html"}, out, tmp)
+    assert tree(out) == {"404.html": b"x", "w/index.html": b"from a worker"}
+    assert not tmp.exists()
+
+
+def test_a_failed_write_leaves_the_old_folder_and_no_temporary_one(tmp_path: Path):
+    out = tmp_path / "public"
+    output.write({"404.html": b"old"}, out)
+    with pytest.raises(FileNotFoundError):
+        output.write({"404.html": b"new", "gone/index.html": tmp_path / "no-such-file"}, out)
+    assert tree(out) == {"404.html": b"old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["last build known", "folder scanned"])
+def test_update_writes_changes_moves_worker_files_and_removes_what_is_gone(tmp_path: Path, known: bool):
+    out = tmp_path / "preview"
+    first = {"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b", "deep/er/index.html": b"d"}
+    output.update(first, out)
+    unchanged = (out / "a" / "index.html").stat()
+    tmp = output.temp_folder(out)
+    output.start(out)
+    (tmp / "c").mkdir()
+    (tmp / "c" / "index.html").write_bytes(b"rendered by a worker")
+    second = {"404.html": b"y", "a/index.html": out / "a" / "index.html", "c/index.html": tmp / "c" / "index.html"}
+    output.update(second, out, set(first) if known else None, tmp)
+    assert tree(out) == {"404.html": b"y", "a/index.html": b"a", "c/index.html": b"rendered by a worker"}
+    assert (out / "a" / "index.html").stat().st_ino == unchanged.st_ino  # left alone, not rewritten
+    assert not (out / "b").exists() and not (out / "deep").exists()  # emptied folders go too
+    assert not tmp.exists()
+    assert not [name for _, _, names in os.walk(out) for name in names if ".tmp-" in name]
