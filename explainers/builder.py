@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from . import output, parallel
-from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, stat_record, tree_digest, unchanged
+from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, paused_gc, stat_record, tree_digest, unchanged
 from .model import Page, Problems, Site
 from .load import is_safe_url, load_site, page_paths
 from .pipeline import Converter, check, slug_dep, slug_table, static_files
@@ -144,12 +144,13 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
     kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else {}
-    for name in names:
-        entry = kept.get(name)
-        if entry is None or entry.source != inputs.sources[name]:
-            entry = cache.page(name, inputs.sources[name]) if cache else None
-        if entry is not None:
-            entries[name] = entry
+    with paused_gc():
+        for name in names:
+            entry = kept.get(name)
+            if entry is None or entry.source != inputs.sources[name]:
+                entry = cache.page(name, inputs.sources[name]) if cache else None
+            if entry is not None:
+                entries[name] = entry
     unread = [path for name, path in zip(names, inputs.paths) if name not in entries]
     changed = set()
     for path, (page, read_problems) in zip(unread, parallel.read_pages(site, unread)):
@@ -274,7 +275,30 @@ def make_stash() -> Path | None:
 
 def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
                 record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, started: float) -> BuildResult:
-    """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember."""
+    """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember.
+
+    The new output folder is made first; on an incremental build the last output is
+    hard-linked into it on a thread meanwhile (output.Prelink). Whatever happens short of
+    a successful swap, the folder is removed.
+    """
+    tmp = output.temp_folder(target)
+    prelink = None
+    try:
+        output.start(target)
+        if not warm and record and record.out == str(target) and target.is_dir():
+            prelink = output.Prelink(target, tmp, sorted(record.files))
+        return render_and_write(site, result, problems, drafts, inputs, cache, record, key, target, warm, stash, tmp, prelink, started)
+    finally:
+        if not result.written:
+            if prelink:
+                prelink.stop()
+            output.discard(tmp)
+
+
+def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
+                     record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, tmp: Path,
+                     prelink: output.Prelink | None, started: float) -> BuildResult:
+    """Read and check the pages; if all is well, render them into `tmp`, swap it in and remember the build."""
     pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, stash)
     stashed = {name for name in changed if entries[name].page is not None and entries[name].page.doc.html is None}
 
@@ -302,21 +326,16 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
     )
     previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
     parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
-    tmp = output.temp_folder(target)
     try:
-        output.start(target)
         files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
-        output.discard(tmp)
         problems.error(*template_problem(site, exc))
         return finish(result, started)
-    except BaseException:
-        output.discard(tmp)
-        raise
+    removed = lambda: None  # noqa: E731
     if warm:
         output.update(files, target, set(record.files) if record and record.out == str(target) else None, tmp)
     else:
-        output.write(files, target, tmp)
+        removed = output.write(files, target, tmp, prelink)
     result.written, result.rendered = True, reuse.rendered
     if cache:
         save_pages(cache, entries, changed, html_of)
@@ -327,6 +346,7 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
         else:
             cache.store_parts(parts.made)
             cache.store_build_record(record)
+    removed()  # the last output's folder, removed on a thread meanwhile
     return finish(result, started)
 
 

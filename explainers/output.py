@@ -89,43 +89,106 @@ def discard(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def fill(files: dict[str, bytes | Path], tmp: Path) -> None:
-    """Write every file into the new folder; a Path is linked (or copied) unless it is already there."""
+class Prelink:
+    """Hard-links the last output into the new folder on a thread, while the build reads and renders.
+
+    Making a folder costs about 250 us on this machine's disk, so relinking a 1,000-page
+    output took 0.3 s of a one-page edit; started before the pages are loaded, it is done
+    by the time they are rendered. fill() then replaces what changed and drops what went.
+    """
+
+    def __init__(self, out: Path, tmp: Path, names: list[str]):
+        self.out, self.tmp, self.names = out, tmp, names
+        self.linked: set[str] = set()
+        self.stopping = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self.run, name="prelink", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        made: set[Path] = {self.tmp}
+        try:
+            for rel in self.names:
+                if self.stopping.is_set():
+                    return
+                target = self.tmp / rel
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                with contextlib.suppress(FileNotFoundError):  # gone since the last build: render makes it anew
+                    link_or_copy(self.out / rel, target)
+                    self.linked.add(rel)
+        except BaseException as exc:  # reported by wait(), in the build's own thread
+            self.failure = exc
+
+    def wait(self) -> set[str]:
+        """The names linked, once the thread is done."""
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.linked
+
+    def stop(self) -> None:
+        """Stop early (the build failed) and wait, so the folder can be removed."""
+        self.stopping.set()
+        self.thread.join()
+
+
+def fill(files: dict[str, bytes | Path], tmp: Path, out: Path | None = None, prelinked: set[str] = frozenset()) -> None:
+    """Write every file into the new folder; a Path is linked (or copied) unless it is already there.
+
+    `prelinked` names files a Prelink put there from `out`: kept when they are still right,
+    replaced (by a new file, never written through the shared link) when not, removed when gone.
+    """
     made: set[Path] = {tmp}
     for rel, data in sorted(files.items()):
         target = tmp / rel
-        if isinstance(data, Path) and data == target:
-            continue  # rendered straight into the folder by a worker
+        if isinstance(data, Path) and (data == target or (rel in prelinked and data == out / rel)):
+            continue  # rendered straight into the folder by a worker, or linked there already
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if rel in prelinked:
+            target.unlink()  # the link is the last output's file too: write a new one, not through it
         if isinstance(data, Path):
             link_or_copy(data, target)
         else:
             target.write_bytes(data)
+    for rel in sorted(prelinked - set(files), reverse=True):
+        path = tmp / rel
+        path.unlink()
+        with contextlib.suppress(OSError):  # not empty: other files still live there
+            while path.parent != tmp:
+                path = path.parent
+                path.rmdir()
 
 
-def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None) -> None:
+def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, prelink: Prelink | None = None):
     """Write every file into a fresh folder (`tmp`, from start(), or a new one) and swap it in for `out`.
 
     A value that is a Path is a file of the current output that is still right: it is
-    hard-linked (or copied) into the new folder instead of being written again.
+    hard-linked (or copied) into the new folder instead of being written again. Returns a
+    function that waits for the old folder's removal, which runs on a thread meanwhile.
     """
     out = out.resolve()
     tmp = tmp or temp_folder(out)
     try:
         if not tmp.is_dir():
             start(out)
-        fill(files, tmp)
+        fill(files, tmp, out, prelink.wait() if prelink else frozenset())
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         with signals_held():  # Ctrl-C between the two renames would leave no output folder
             if out.exists():
                 os.rename(out, old)
             os.rename(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if prelink:
+            prelink.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old", daemon=True)
+    remover.start()
+    return remover.join
 
 
 def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = None, tmp: Path | None = None) -> None:

@@ -17,7 +17,8 @@ def test_write_swaps_in_a_whole_new_folder_and_links_unchanged_files(tmp_path: P
     out = tmp_path / "public"
     output.write({"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b"}, out)
     kept = out / "a" / "index.html"
-    output.write({"404.html": b"x", "a/index.html": kept, "c/index.html": b"c"}, out)
+    removed = output.write({"404.html": b"x", "a/index.html": kept, "c/index.html": b"c"}, out)
+    removed()  # the old folder goes on a thread; this waits for it
     assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "c/index.html": b"c"}
     assert (out / "a" / "index.html").stat().st_nlink == 1  # the old folder, the link's other name, is gone
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
@@ -32,6 +33,21 @@ def test_write_keeps_what_a_worker_already_put_in_the_new_folder(tmp_path: Path)
     output.write({"404.html": b"x", "w/index.html": tmp / "w" / "index.html"}, out, tmp)
     assert tree(out) == {"404.html": b"x", "w/index.html": b"from a worker"}
     assert not tmp.exists()
+
+
+def test_a_prelinked_folder_keeps_what_is_right_replaces_what_changed_and_drops_what_went(tmp_path: Path):
+    out = tmp_path / "public"
+    output.write({"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b", "gone/deep/index.html": b"g"}, out)()
+    before = {rel: (out / rel).stat().st_ino for rel in ("a/index.html", "b/index.html")}
+    tmp = output.temp_folder(out)
+    output.start(out)
+    prelink = output.Prelink(out.resolve(), tmp, ["404.html", "a/index.html", "b/index.html", "gone/deep/index.html", "vanished.html"])
+    output.write({"404.html": b"x", "a/index.html": out.resolve() / "a" / "index.html", "b/index.html": b"new b"}, out, tmp, prelink)()
+    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "b/index.html": b"new b"}
+    assert (out / "a" / "index.html").stat().st_ino == before["a/index.html"]  # the same file, linked
+    assert (out / "b" / "index.html").stat().st_ino != before["b/index.html"]  # a new file, not written through the link
+    assert not (out / "gone").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
 def test_a_failed_write_leaves_the_old_folder_and_no_temporary_one(tmp_path: Path):
