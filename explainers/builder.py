@@ -20,10 +20,10 @@ from pathlib import Path
 import jinja2
 
 from . import output, parallel
-from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, code_digest, digest, output_intact, paused_gc, stat_record, tree_digest, unchanged
+from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Staging, code_digest, digest, output_intact, paused_gc, stat_record, tree_digest, unchanged
 from .model import Page, Problems, Site
 from .load import is_safe_url, load_site, page_paths
-from .pipeline import Converter, check, slug_dep, slug_table, static_files
+from .pipeline import Converter, Parsed, check, slug_dep, slug_table, static_files
 from .render import DiskTemplates, MemoryTemplates, Parts, Reuse, render
 
 
@@ -135,11 +135,12 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
 
 
 def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                   warm: Warm | None = None, stash: Path | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+                   warm: Warm | None = None, staging: Staging | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
     """Read and convert every page, taking unchanged ones from the preview's memory or the cache; problems in phase order.
 
     Returns the pages, every content file's entry, and the names of the entries made anew.
-    With `stash`, pages converted by workers come back without their HTML (parallel.parse_pages).
+    With `staging`, workers that convert pages write their finished entries there and send
+    the pages back without their HTML (see cache.Staging).
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
@@ -163,12 +164,18 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     slugs, files = slug_table(pages), static_files(site)
     all_slugs = digest(repr(sorted(slugs.items())))
     stale = [page for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
-    for page, parsed in parallel.parse_pages(site, stale, slugs, files, stash):
-        entry = entries[page.name]
-        entry.page, entry.parsed = page, True
-        entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
-        entry.slug_deps = {ALL_SLUGS: all_slugs} if parsed.all_slugs else parsed.slug_deps
+
+    def keep(page: Page, parsed: Parsed) -> None:
+        """In a worker: stage the page's finished entry, then let the page travel back without its HTML."""
+        html = page.doc.html
+        page.doc.html = None
+        staging.store(page.name, converted(entries[page.name], page, parsed, all_slugs), html)
+
+    for page, parsed in parallel.parse_pages(site, stale, slugs, files, keep if staging else None):
+        converted(entries[page.name], page, parsed, all_slugs)
         changed.add(page.name)
+        if page.doc.html is None:
+            staging.names.add(page.name)
     pages = [entries[page.name].page for page in pages]
     for page in pages:
         problems.extend(entries[page.name].note_problems)
@@ -177,12 +184,23 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     return pages, entries, changed
 
 
-def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of) -> None:
+def converted(entry: PageEntry, page: Page, parsed: Parsed, all_slugs: str) -> PageEntry:
+    """The entry of a page just converted: the page and what converting it found."""
+    entry.page, entry.parsed = page, True
+    entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
+    entry.slug_deps = {ALL_SLUGS: all_slugs} if parsed.all_slugs else parsed.slug_deps
+    return entry
+
+
+def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of, staging: Staging | None) -> None:
     """Store what changed and forget files that are gone; only a successful build writes the cache.
 
-    The page is pickled without its HTML (from html_of), which is stored beside it.
+    Entries a worker staged are moved in as they are; others are pickled here, the page
+    without its HTML (from html_of), which is stored after it.
     """
     for name in changed:
+        if staging is not None and name in staging.names and staging.commit(name):
+            continue
         entry = entries[name]
         page = entry.page
         if page is None or not entry.parsed:
@@ -249,13 +267,15 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         result.page_count = record.page_count
         return finish(result, started)
     # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
-    stash = None
+    staging, made_cache = None, cache is not None and not cache.folder.exists()
     try:
-        stash = make_stash() if cache and not warm else None
-        return build_pages(site, result, problems, drafts, inputs, cache, record, key, target, warm, stash, started)
+        staging = None if warm else make_staging(cache, inputs)
+        return build_pages(site, result, problems, drafts, inputs, cache, record, key, target, warm, staging, started)
     finally:
-        if stash is not None:
-            shutil.rmtree(stash, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging.folder, ignore_errors=True)
+        if made_cache and not result.written:  # only a successful build writes the cache
+            shutil.rmtree(cache.folder, ignore_errors=True)
 
 
 def convert_again(site: Site, page: Page, pages: list[Page]) -> str:
@@ -265,16 +285,22 @@ def convert_again(site: Site, page: Page, pages: list[Page]) -> str:
     return copy.doc.html
 
 
-def make_stash() -> Path | None:
-    """A temporary folder for the HTML of pages converted by workers (parallel.parse_pages); None if none can be made."""
+def make_staging(cache: Cache | None, inputs: Inputs) -> Staging | None:
+    """A folder for the entries workers finish (cache.Staging): in the cache, or a temporary one; None if none can be made."""
     try:
-        return Path(tempfile.mkdtemp(prefix="explainers-stash-"))
-    except OSError:  # the pages keep their HTML in memory instead
+        if cache is not None:
+            folder = cache.folder / f"staging-{os.getpid()}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="explainers-staging-"))
+    except OSError:  # a read-only site: the pages keep their HTML in memory instead
         return None
+    return Staging(folder, inputs.code, inputs.parse_env, cache)
 
 
 def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, started: float) -> BuildResult:
+                record: BuildRecord | None, key: str, target: Path, warm: Warm | None, staging: Staging | None, started: float) -> BuildResult:
     """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember.
 
     The new output folder is made first; on an incremental build the last output is
@@ -287,7 +313,7 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
         output.start(target)
         if not warm and record and record.out == str(target) and target.is_dir():
             prelink = output.Prelink(target, tmp, sorted(record.files))
-        return render_and_write(site, result, problems, drafts, inputs, cache, record, key, target, warm, stash, tmp, prelink, started)
+        return render_and_write(site, result, problems, drafts, inputs, cache, record, key, target, warm, staging, tmp, prelink, started)
     finally:
         if not result.written:
             if prelink:
@@ -296,19 +322,19 @@ def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: boo
 
 
 def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                     record: BuildRecord | None, key: str, target: Path, warm: Warm | None, stash: Path | None, tmp: Path,
+                     record: BuildRecord | None, key: str, target: Path, warm: Warm | None, staging: Staging | None, tmp: Path,
                      prelink: output.Prelink | None, started: float) -> BuildResult:
     """Read and check the pages; if all is well, render them into `tmp`, swap it in and remember the build."""
-    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, stash)
-    stashed = {name for name in changed if entries[name].page is not None and entries[name].page.doc.html is None}
+    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, staging)
 
     def html_of(page: Page) -> str:
-        """A page's body HTML: in memory, left in the stash by a worker, or in the cache."""
+        """A page's body HTML: in memory, staged by a worker, or in the cache."""
         if page.doc.html is not None:
             return page.doc.html
-        if stash is not None and page.name in stashed:
-            return parallel.stashed_html(stash, page.name)
-        html = cache.html(page.name, entries[page.name].source) if cache else None
+        if staging is not None and page.name in staging.names:
+            html = staging.html(page.name)
+        else:
+            html = cache.html(page.name, entries[page.name].source) if cache else None
         return html if html is not None else convert_again(site, page, pages)
 
     check(site, pages, problems, strict=False)
@@ -338,7 +364,7 @@ def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts
         removed = output.write(files, target, tmp, prelink)
     result.written, result.rendered = True, reuse.rendered
     if cache:
-        save_pages(cache, entries, changed, html_of)
+        save_pages(cache, entries, changed, html_of, staging)
         records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
         record = BuildRecord(str(target), records, key, list(problems), len(pages), reuse.layout_names, reuse.layout_names_key)
         if warm:  # the preview's own folder: its record and pieces stay in memory, not on disk

@@ -101,6 +101,37 @@ class BuildRecord:
     layout_names_key: str = ""
 
 
+def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = False):
+    """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
+    try:
+        with open(path, "rb") as f:
+            version, made_by, made_in, payload, size, check = pickle.load(f)
+            # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
+            whole = os.fstat(f.fileno()).st_size - f.tell() == size
+            after = f.read() if rest else b""
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
+        return (None, b"") if rest else None
+    if version != VERSION or made_by != code or made_in != env or not isinstance(payload, kind) or not whole:
+        payload = None
+    elif rest and digest(after) != check:
+        payload = None
+    return (payload, after) if rest else payload
+
+
+def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"") -> None:
+    """Write atomically (temp file, then rename), so a killed build leaves no half file; ignore a read-only site."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump((VERSION, code, env, payload, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(after)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 class Cache:
     """The cache folder of one site, checked against the builder's code digest."""
 
@@ -111,32 +142,11 @@ class Cache:
 
     def _load(self, path: Path | str, kind: type, rest: bool = False):
         """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
-        try:
-            with open(path, "rb") as f:
-                version, code, env, payload, size, check = pickle.load(f)
-                # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
-                whole = os.fstat(f.fileno()).st_size - f.tell() == size
-                after = f.read() if rest else b""
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
-            return (None, b"") if rest else None
-        if version != VERSION or code != self.code or env != self.env or not isinstance(payload, kind) or not whole:
-            payload = None
-        elif rest and digest(after) != check:
-            payload = None
-        return (payload, after) if rest else payload
+        return load_file(path, self.code, self.env, kind, rest)
 
     def _store(self, path: Path | str, payload, after: bytes = b"") -> None:
         """Write atomically (temp file, then rename), so a killed build leaves no half file; ignore a read-only site."""
-        path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            with open(tmp, "wb") as f:
-                pickle.dump((VERSION, self.code, self.env, payload, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
-                f.write(after)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        store_file(path, self.code, self.env, payload, after)
 
     def page_path(self, name: str) -> str:
         return os.path.join(self.folder, "pages", f"{digest(name)}.pickle")
@@ -176,6 +186,43 @@ class Cache:
 
     def store_parts(self, parts: dict) -> None:
         self._store(self.folder / "parts.pickle", parts)
+
+
+class Staging:
+    """Page entries that workers finished in this build, kept apart until the build succeeds.
+
+    A worker that converts a page writes its whole entry here, HTML included, and sends the
+    page back without the HTML (parallel.parse_pages): the render workers read it from here,
+    and a successful build moves the files into the cache as they are (commit), so the
+    process that runs the build never holds a thousand pages' HTML, nor pickles them again.
+    Without a cache the folder is a temporary one, removed with the build.
+    """
+
+    def __init__(self, folder: Path, code: str, env: str, cache: Cache | None):
+        self.folder, self.code, self.env, self.cache = folder, code, env, cache
+        self.names: set[str] = set()  # the pages staged, as the parent learns of them
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.folder, f"{digest(name)}.pickle")
+
+    def store(self, name: str, entry: PageEntry, html: str) -> None:
+        """Write a finished entry (its page without HTML) and the HTML after it; runs in a worker."""
+        store_file(self.path(name), self.code, self.env, entry, html.encode("utf-8"))
+
+    def html(self, name: str) -> str | None:
+        entry, html = load_file(self.path(name), self.code, self.env, PageEntry, rest=True)
+        return html.decode("utf-8") if entry is not None else None
+
+    def commit(self, name: str) -> bool:
+        """Move a staged entry into the cache; False if it is not there to move."""
+        if self.cache is None:
+            return False
+        try:
+            os.makedirs(os.path.dirname(self.cache.page_path(name)), exist_ok=True)
+            os.replace(self.path(name), self.cache.page_path(name))
+        except OSError:
+            return False
+        return True
 
 
 @contextlib.contextmanager

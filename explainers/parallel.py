@@ -11,9 +11,9 @@ import multiprocessing
 import os
 import signal
 from pathlib import Path
+from typing import Callable
 
 from . import load, output
-from .cache import digest
 from .model import Page, Problems, Site
 from .pipeline import Converter, Parsed
 
@@ -39,9 +39,9 @@ def cores() -> int:
 
 
 def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None, pages: list[Page] | None = None,
-          stash: Path | None = None) -> None:
+          keep: Callable[[Page, Parsed], None] | None = None) -> None:
     gc.enable()  # the parent may have paused collection; a worker converting pages makes garbage cycles
-    _worker.update(site=site, slugs=slugs, files=files, pages=pages, stash=stash, converter=None)
+    _worker.update(site=site, slugs=slugs, files=files, pages=pages, keep=keep, converter=None)
 
 
 def read_one(site: Site, path: Path) -> tuple[Page | None, Problems]:
@@ -60,25 +60,9 @@ def _parse_task(index: int) -> tuple[Page, Parsed]:
         _worker["converter"] = Converter()
     page = _worker["pages"][index]  # inherited by fork, not sent
     parsed = _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])
-    if _worker["stash"] is not None:
-        stash_html(_worker["stash"], page)
+    if _worker["keep"] is not None:
+        _worker["keep"](page, parsed)
     return page, parsed
-
-
-def stash_path(stash: Path, name: str) -> Path:
-    """Where a page's HTML waits in the stash folder (see parse_pages)."""
-    return stash / f"{digest(name)}.html"
-
-
-def stash_html(stash: Path, page: Page) -> None:
-    """Leave the page's HTML in the stash folder and drop it from the page, which goes back without it."""
-    stash_path(stash, page.name).write_text(page.doc.html, encoding="utf-8")
-    page.doc.html = None
-
-
-def stashed_html(stash: Path, name: str) -> str:
-    """The HTML a worker left in the stash folder for a page."""
-    return stash_path(stash, name).read_text(encoding="utf-8")
 
 
 def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
@@ -137,15 +121,14 @@ def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problem
 
 
 def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str],
-                stash: Path | None = None) -> list[tuple[Page, Parsed]]:
+                keep: Callable[[Page, Parsed], None] | None = None) -> list[tuple[Page, Parsed]]:
     """Convert many pages (notes and body), in parallel when there are enough of them.
 
-    The pages that come back from workers are copies: use the returned ones. With `stash`
-    (a folder), a worker writes each page's HTML there (stashed_html reads it) and sends
-    the page back without it: a thousand pages' HTML is 80 MB in this process's memory,
-    needed only by the render workers, which read it from the stash, and by the cache.
+    The pages that come back from workers are copies: use the returned ones. A worker
+    calls keep(page, parsed) after each page, before sending it back: the builder's hook
+    that writes the page's cache entry and drops its HTML, which then need not travel.
     """
-    pool = _pool(len(pages), site, slugs, files, args=(site, slugs, files, pages, stash)) if len(pages) >= MIN_PARSES and cores() > 1 else None
+    pool = _pool(len(pages), site, args=(site, slugs, files, pages, keep)) if len(pages) >= MIN_PARSES and cores() > 1 else None
     if pool is None:
         converter = Converter()
         return [(page, converter.parse(site, page, slugs, files)) for page in pages]
