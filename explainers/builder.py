@@ -238,6 +238,27 @@ def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, s
     return site.shown("layouts"), 1, f"a template failed: {exc.message}"
 
 
+@dataclass
+class Run:
+    """One build under way: what build() found out before reading the pages, for the steps after it."""
+
+    site: Site
+    result: BuildResult
+    inputs: Inputs
+    cache: Cache | None
+    record: BuildRecord | None  # the last build's, from the cache or the preview's memory
+    key: str  # run_digest() of this build
+    target: Path  # the output folder, resolved
+    drafts: bool
+    warm: Warm | None
+    started: float
+    staging: Staging | None = None
+
+    @property
+    def problems(self) -> Problems:
+        return self.result.problems
+
+
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True,
           warm: Warm | None = None) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error.
@@ -266,14 +287,15 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
         result.written = result.up_to_date = True
         result.page_count = record.page_count
         return finish(result, started)
-    # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
-    staging, made_cache = None, cache is not None and not cache.folder.exists()
+    run = Run(site, result, inputs, cache, record, key, target, drafts, warm, started)
+    made_cache = cache is not None and not cache.folder.exists()
     try:
-        staging = None if warm else make_staging(cache, inputs)
-        return build_pages(site, result, problems, drafts, inputs, cache, record, key, target, warm, staging, started)
+        # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
+        run.staging = None if warm else make_staging(cache, inputs)
+        return build_pages(run)
     finally:
-        if staging is not None:
-            shutil.rmtree(staging.folder, ignore_errors=True)
+        if run.staging is not None:
+            shutil.rmtree(run.staging.folder, ignore_errors=True)
         if made_cache and not result.written:  # only a successful build writes the cache
             shutil.rmtree(cache.folder, ignore_errors=True)
 
@@ -299,33 +321,31 @@ def make_staging(cache: Cache | None, inputs: Inputs) -> Staging | None:
     return Staging(folder, inputs.code, inputs.parse_env, cache)
 
 
-def build_pages(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                record: BuildRecord | None, key: str, target: Path, warm: Warm | None, staging: Staging | None, started: float) -> BuildResult:
+def build_pages(run: Run) -> BuildResult:
     """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember.
 
     The new output folder is made first; on an incremental build the last output is
     hard-linked into it on a thread meanwhile (output.Prelink). Whatever happens short of
     a successful swap, the folder is removed.
     """
-    tmp = output.temp_folder(target)
+    tmp = output.temp_folder(run.target)
     prelink = None
     try:
-        output.start(target)
-        if not warm and record and record.out == str(target) and target.is_dir():
-            prelink = output.Prelink(target, tmp, sorted(record.files))
-        return render_and_write(site, result, problems, drafts, inputs, cache, record, key, target, warm, staging, tmp, prelink, started)
+        output.start(run.target)
+        if not run.warm and run.record and run.record.out == str(run.target) and run.target.is_dir():
+            prelink = output.Prelink(run.target, tmp, sorted(run.record.files))
+        return render_and_write(run, tmp, prelink)
     finally:
-        if not result.written:
+        if not run.result.written:
             if prelink:
                 prelink.stop()
             output.discard(tmp)
 
 
-def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                     record: BuildRecord | None, key: str, target: Path, warm: Warm | None, staging: Staging | None, tmp: Path,
-                     prelink: output.Prelink | None, started: float) -> BuildResult:
+def render_and_write(run: Run, tmp: Path, prelink: output.Prelink | None) -> BuildResult:
     """Read and check the pages; if all is well, render them into `tmp`, swap it in and remember the build."""
-    pages, entries, changed = read_and_parse(site, problems, drafts, inputs, cache, warm, staging)
+    site, result, inputs, cache, record, warm, staging = run.site, run.result, run.inputs, run.cache, run.record, run.warm, run.staging
+    pages, entries, changed = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, staging)
 
     def html_of(page: Page) -> str:
         """A page's body HTML: in memory, staged by a worker, or in the cache."""
@@ -337,14 +357,14 @@ def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts
             html = cache.html(page.name, entries[page.name].source) if cache else None
         return html if html is not None else convert_again(site, page, pages)
 
-    check(site, pages, problems, strict=False)
+    check(site, pages, run.problems, strict=False)
     result.pages, result.page_count = pages, len(pages)
-    if problems.errors:
-        return finish(result, started)
+    if run.problems.errors:
+        return finish(result, run.started)
     reuse = Reuse(
         fingerprints={p.name: digest(inputs.parse_env, entries[p.name].source, repr(sorted(entries[p.name].slug_deps.items()))) for p in pages},
         env_key=inputs.render_env,
-        previous=previous_output(record, target),
+        previous=previous_output(record, run.target),
         templates=(warm.templates if warm else DiskTemplates(site.root / CACHE_FOLDER / "jinja")) if cache else None,
         layout_names=dict(record.layout_names) if record else {},
         layout_names_key=record.layout_names_key if record else "",
@@ -355,25 +375,31 @@ def render_and_write(site: Site, result: BuildResult, problems: Problems, drafts
     try:
         files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
-        problems.error(*template_problem(site, exc))
-        return finish(result, started)
+        run.problems.error(*template_problem(site, exc))
+        return finish(result, run.started)
     removed = lambda: None  # noqa: E731
     if warm:
-        output.update(files, target, set(record.files) if record and record.out == str(target) else None, tmp)
+        output.update(files, run.target, set(record.files) if record and record.out == str(run.target) else None, tmp)
     else:
-        removed = output.write(files, target, tmp, prelink)
+        removed = output.write(files, run.target, tmp, prelink)
     result.written, result.rendered = True, reuse.rendered
     if cache:
-        save_pages(cache, entries, changed, html_of, staging)
-        records = {rel: stat_record(target / rel, reuse.keys.get(rel, "")) for rel in files}
-        record = BuildRecord(str(target), records, key, list(problems), len(pages), reuse.layout_names, reuse.layout_names_key)
-        if warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
-            warm.parse_env, warm.entries, warm.parts, warm.record = inputs.parse_env, entries, parts.made, record
-        else:
-            cache.store_parts(parts.made)
-            cache.store_build_record(record)
+        remember(run, entries, changed, html_of, reuse, parts, files, len(pages))
     removed()  # the last output's folder, removed on a thread meanwhile
-    return finish(result, started)
+    return finish(result, run.started)
+
+
+def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of, reuse: Reuse, parts: Parts,
+             files: dict, page_count: int) -> None:
+    """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
+    save_pages(run.cache, entries, changed, html_of, run.staging)
+    records = {rel: stat_record(run.target / rel, reuse.keys.get(rel, "")) for rel in files}
+    record = BuildRecord(str(run.target), records, run.key, list(run.problems), page_count, reuse.layout_names, reuse.layout_names_key)
+    if run.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
+        run.warm.parse_env, run.warm.entries, run.warm.parts, run.warm.record = run.inputs.parse_env, entries, parts.made, record
+    else:
+        run.cache.store_parts(parts.made)
+        run.cache.store_build_record(record)
 
 
 def previous_output(record: BuildRecord | None, out: Path):
