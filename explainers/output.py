@@ -3,8 +3,10 @@
 A failed or interrupted build never touches the output folder; a good one replaces it whole,
 so no file of an earlier build survives that this build did not write. An incremental
 build goes the same way: files that are still right are hard-linked from the last output
-into the new folder (about 60 ms for 1,000 pages here) rather than written again, so the
-guarantee costs little even for a one-page edit.
+into the new folder rather than written again. On this machine's disk a folder costs
+about 250 us to make and to remove, so for 1,000 pages the linking runs on a thread while
+the build loads and renders (Prelink), and the old folder is removed on a thread while
+the cache is saved. The preview's private folder is instead updated file by file (update).
 """
 from __future__ import annotations
 
