@@ -334,6 +334,7 @@ def build_pages(run: Run) -> BuildResult:
         output.start(run.target)
         if not run.warm and run.record and run.record.out == str(run.target) and run.target.is_dir():
             prelink = output.Prelink(run.target, tmp, sorted(run.record.files))
+            prelink.start()
         return render_and_write(run, tmp, prelink)
     finally:
         if not run.result.written:

@@ -130,7 +130,12 @@ class Prelink:
         self.stopping = threading.Event()
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self.run, name="prelink", daemon=True)
+
+    def start(self) -> "Prelink":
+        """Start linking. Apart from __init__ so that the caller holds the object before the
+        thread runs: an interrupt in between must still find it to stop (see stop)."""
         self.thread.start()
+        return self
 
     def run(self) -> None:
         made: set[Path] = {self.tmp}
@@ -158,7 +163,8 @@ class Prelink:
     def stop(self) -> None:
         """Stop early (the build failed) and wait, so the folder can be removed."""
         self.stopping.set()
-        self.thread.join()
+        if self.thread.is_alive() or self.thread.ident is not None:
+            self.thread.join()
 
 
 def fill(files: dict[str, bytes | Path], tmp: Path, out: Path | None = None, prelinked: set[str] = frozenset()) -> None:

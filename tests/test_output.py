@@ -41,7 +41,7 @@ def test_a_prelinked_folder_keeps_what_is_right_replaces_what_changed_and_drops_
     before = {rel: (out / rel).stat().st_ino for rel in ("a/index.html", "b/index.html")}
     tmp = output.temp_folder(out)
     output.start(out)
-    prelink = output.Prelink(out.resolve(), tmp, ["404.html", "a/index.html", "b/index.html", "gone/deep/index.html", "vanished.html"])
+    prelink = output.Prelink(out.resolve(), tmp, ["404.html", "a/index.html", "b/index.html", "gone/deep/index.html", "vanished.html"]).start()
     output.write({"404.html": b"x", "a/index.html": out.resolve() / "a" / "index.html", "b/index.html": b"new b"}, out, tmp, prelink)()
     assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "b/index.html": b"new b"}
     assert (out / "a" / "index.html").stat().st_ino == before["a/index.html"]  # the same file, linked
