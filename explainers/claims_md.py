@@ -683,6 +683,7 @@ class NoteRenderer:
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
         quickinline.install(self.md)
+        rawhtml.install_postprocessor(self.md)
 
     def render(self, note: str) -> tuple[str, str, list[str]]:
         """(html, plain text, problems) for one note."""
@@ -759,4 +760,5 @@ def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
     )
     rawhtml.register(md, ext)  # refuse scripts, handlers and unsafe URLs in raw HTML
     quickinline.install(md)
+    rawhtml.install_postprocessor(md)
     return md, ext
