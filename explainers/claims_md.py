@@ -315,45 +315,43 @@ def fill_claim_details(parent: etree.Element, claim: Claim, context: Context, st
 
 
 
-def element_html(tag: str, attrs: dict[str, str], inner: str = "") -> str:
-    """One element as Python-Markdown's serializer writes it: attributes in lexical order, inner HTML as given.
-
-    (The serializer writes a boolean attribute whose value is its name bare; none of ours is one.)
-    """
-    attributes = "".join(f' {name}="{_escape_attrib_html(value)}"' for name, value in sorted(attrs.items()))
-    return f"<{tag}{attributes}>{inner}</{tag}>"
-
-
 def claim_details_html(claim: Claim, context: Context, status_label: str, tag: str, note_placeholder: str) -> list[str]:
-    """The HTML of each element fill_claim_details makes, in order (without the tails it adds between them)."""
-    text = _escape_cdata
-    badge = element_html("span", {"class": "badge", "data-status": claim.status}, text(status_label))
-    parts = [element_html(tag, {"class": "claim-head"}, badge)]
+    """The HTML of each element fill_claim_details makes, in order (without the tails it adds between them).
+
+    Each element is written as Python-Markdown's serializer writes it: attributes in lexical
+    order, values and text escaped by its own functions. (The serializer writes a boolean
+    attribute whose value is its name bare; none of these is one.) Literal f-strings, not
+    a general element writer: a page makes two of these per claim, and sorting and joining
+    attributes was most of their cost.
+    """
+    text, attr = _escape_cdata, _escape_attrib_html
+    parts = [f'<{tag} class="claim-head"><span class="badge" data-status="{attr(claim.status)}">{text(status_label)}</span></{tag}>']
     names = []
     for key in claim.sources:
         source = context.sources.get(key)
         if source is None:  # an unknown key, already reported; the build will fail
             continue
         if source.url:
-            names.append(element_html("a", {"href": source.url}, text(source.name)))
+            names.append(f'<a href="{attr(source.url)}">{text(source.name)}</a>')
         else:
-            names.append(element_html("span", {"class": "source-name"}, text(source.name)))
+            names.append(f'<span class="source-name">{text(source.name)}</span>')
     heading = "Sources: " if len(claim.sources) > 1 else "Source: "
-    parts.append(element_html(tag, {"class": "claim-sources"}, heading + "; ".join(names)))
+    parts.append(f'<{tag} class="claim-sources">{heading}{"; ".join(names)}</{tag}>')
     if note_placeholder:
-        parts.append(element_html(tag, {"class": "claim-note"}, note_placeholder))
+        parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:
-        links = [element_html("a", {"href": claim.url}, "Evidence")] if claim.url else []
+        links = [f'<a href="{attr(claim.url)}">Evidence</a>'] if claim.url else []
         if claim.archive:
-            links.append(element_html("a", {"href": claim.archive}, "Archived copy"))
-        parts.append(element_html(tag, {"class": "claim-evidence"}, " · ".join(links)))
+            links.append(f'<a href="{attr(claim.archive)}">Archived copy</a>')
+        parts.append(f'<{tag} class="claim-evidence">{" · ".join(links)}</{tag}>')
     if claim.history:
         last_change = claim.history[-1]
         was = context.site.statuses.get(last_change.status)
-        parts.append(element_html(tag, {"class": "claim-history"}, text(f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}")))
+        updated = f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}"
+        parts.append(f'<{tag} class="claim-history">{text(updated)}</{tag}>')
     if claim.checked:
-        time = element_html("time", {"datetime": claim.checked.isoformat()}, text(format_date(claim.checked)))
-        parts.append(element_html(tag, {"class": "claim-checked"}, "Checked " + time))
+        time = f'<time datetime="{attr(claim.checked.isoformat())}">{text(format_date(claim.checked))}</time>'
+        parts.append(f'<{tag} class="claim-checked">Checked {time}</{tag}>')
     return parts
 
 class ClaimsTreeprocessor(Treeprocessor):
@@ -561,7 +559,7 @@ class ClaimsTreeprocessor(Treeprocessor):
             text = state.claim_text.get(cid)
             passage = excerpt(text, cid not in highlighted) if text else None
             note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
-            parts = [element_html("p", {"class": "claim-text"}, _escape_cdata(passage))] if passage is not None else []
+            parts = [f'<p class="claim-text">{_escape_cdata(passage)}</p>'] if passage is not None else []
             parts += claim_details_html(claim, context, status_label, "p", note)
             if cid in refs:
                 parts.append(backrefs_html(cid, refs[cid]))
@@ -575,10 +573,11 @@ class ClaimsTreeprocessor(Treeprocessor):
 
 def backrefs_html(cid: str, numbers: list[int]) -> str:
     """The endnote's links back to each reference, as fill_endnote makes them."""
+    ref = _escape_attrib_html(f"#ref-{cid}-")
     if len(numbers) == 1:
-        return element_html("p", {"class": "claim-backrefs"}, element_html("a", {"href": f"#ref-{cid}-{numbers[0]}"}, "↩ Back to the text"))
-    links = "".join(element_html("a", {"href": f"#ref-{cid}-{n}", "aria-label": f"reference {n}"}, f"↩ {n}") + " " for n in numbers)
-    return element_html("p", {"class": "claim-backrefs"}, "Back to the text: " + links)
+        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">↩ Back to the text</a></p>'
+    links = "".join(f'<a aria-label="reference {n}" href="{ref}{n}">↩ {n}</a> ' for n in numbers)
+    return f'<p class="claim-backrefs">Back to the text: {links}</p>'
 
 
 def fill_endnote(li: etree.Element, claim: Claim, context: Context, status_label: str, passage: str | None, note_placeholder: str, numbers: list[int]) -> None:
