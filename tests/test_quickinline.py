@@ -35,6 +35,7 @@ def builtin(md: markdown.Markdown) -> markdown.Markdown:
             plain = treeprocessors.InlineProcessor(md)
             plain.inlinePatterns = md.treeprocessors[name].inlinePatterns
             md.treeprocessors.register(plain, name, priority)
+    md.treeprocessors.register(treeprocessors.UnescapeTreeprocessor(md), "unescape", quickinline.UNESCAPE_PRIORITY)
     return md
 
 
@@ -59,10 +60,13 @@ def markdown_bodies():
         yield path, path.read_text(encoding="utf-8")
 
 
-def test_install_replaces_both_inline_passes():
+def test_install_replaces_both_inline_passes_and_unescape():
     assert isinstance(QUICK.treeprocessors["inline"], QuickInlineProcessor)
     assert isinstance(QUICK.treeprocessors["smarty"], QuickInlineProcessor)
+    assert isinstance(QUICK.treeprocessors["unescape"], quickinline.QuickUnescapeTreeprocessor)
     assert not isinstance(SLOW.treeprocessors["inline"], QuickInlineProcessor)
+    assert not isinstance(SLOW.treeprocessors["unescape"], quickinline.QuickUnescapeTreeprocessor)
+    assert [p.name for p in QUICK.treeprocessors._priority] == [p.name for p in SLOW.treeprocessors._priority]
 
 
 def test_every_shipped_and_fixture_page_converts_the_same():
@@ -141,3 +145,30 @@ def test_a_pass_with_no_trigger_anywhere_is_skipped(monkeypatch):
     same("Plain words only.\n\n- a list\n- of words", quick, slow)
     assert calls == []  # ... and neither pass walks a page where nothing can match
     same("Joined texts: *a-*-b and 'q'", quick, slow)
+
+
+# Texts, tails and attribute values holding escape placeholders (STX digits ETX), broken ones and none.
+ESCAPED = st.lists(st.sampled_from(["\x0242\x03", "\x0296\x03", "\x02", "\x03", "\x02x\x03", "4", "a", " ", "&"]), max_size=6).map("".join)
+
+
+@st.composite
+def trees(draw, depth=0):
+    """An element (p, code, a or span) with escaped texts and attributes, and children."""
+    el = etree.Element(draw(st.sampled_from(["p", "code", "a", "span"])))
+    el.text = draw(st.one_of(st.none(), ESCAPED))
+    el.tail = draw(st.one_of(st.none(), ESCAPED))
+    for name in draw(st.lists(st.sampled_from(["href", "title", "id"]), max_size=2, unique=True)):
+        el.set(name, draw(ESCAPED))
+    if depth < 3:
+        el.extend(draw(st.lists(trees(depth + 1), max_size=3)))
+    return el
+
+
+@given(trees())
+def test_random_trees_unescape_the_same(tree):
+    import copy
+
+    slow, quick = copy.deepcopy(tree), copy.deepcopy(tree)
+    treeprocessors.UnescapeTreeprocessor(SLOW).run(slow)
+    quickinline.QuickUnescapeTreeprocessor(QUICK).run(quick)
+    assert etree.tostring(quick) == etree.tostring(slow)
