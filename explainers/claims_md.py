@@ -40,6 +40,7 @@ from html.parser import HTMLParser
 import markdown
 from markdown import util
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.serializers import _escape_attrib_html, _escape_cdata
@@ -777,11 +778,31 @@ def _links(fragment: str) -> list[str]:
     return parser.hrefs
 
 
+class QuickTocTreeprocessor(TocTreeprocessor):
+    """The toc pass, looking for its marker with one walk before walking the tree for it again.
+
+    The built-in replace_marker joins the text of every element below each element (a
+    third of the toc pass); it replaces only a childless element whose own text is the
+    marker, so where no element of the tree is one, there is nothing to replace.
+    """
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        marker = self.marker
+        if any(len(c) == 0 and c.text and c.text.strip() == marker for c in root.iter()):
+            super().replace_marker(root, elem)
+
+
+class QuickTocExtension(TocExtension):
+    """Python-Markdown's toc extension with QuickTocTreeprocessor."""
+
+    TreeProcessorClass = QuickTocTreeprocessor
+
+
 def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
     """One Markdown instance with the claims extension, reused for every page of a build."""
     ext = ClaimsExtension()
     md = markdown.Markdown(
-        extensions=["footnotes", "tables", "toc", "smarty", "sane_lists", ext],
+        extensions=["footnotes", "tables", QuickTocExtension(), "smarty", "sane_lists", ext],
         extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
         output_format="html",
     )
