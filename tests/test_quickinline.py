@@ -172,3 +172,18 @@ def test_random_trees_unescape_the_same(tree):
     treeprocessors.UnescapeTreeprocessor(SLOW).run(slow)
     quickinline.QuickUnescapeTreeprocessor(QUICK).run(quick)
     assert etree.tostring(quick) == etree.tostring(slow)
+
+
+def test_link_patterns_get_the_bracket_first_expression():
+    names = [name for name in QUICK.inlinePatterns._data if QUICK.inlinePatterns[name].compiled_re.pattern == quickinline.BRACKET_NOIMG]
+    assert names == ["reference", "link", "short_reference"]
+    assert all(SLOW.inlinePatterns[name].compiled_re.pattern == quickinline.NOIMG_BRACKET for name in names)
+
+
+@given(st.text(alphabet=st.sampled_from(list("![]\\ a\n")), max_size=40), st.integers(0, 45))
+def test_bracket_first_expression_finds_the_same_spans(text, start):
+    import re
+
+    slow, quick = re.compile(quickinline.NOIMG_BRACKET, re.DOTALL), re.compile(quickinline.BRACKET_NOIMG, re.DOTALL)
+    assert [m.span() for m in quick.finditer(text, start)] == [m.span() for m in slow.finditer(text, start)]
+    assert [m.span() for m in quick.finditer(text[start:])] == [m.span() for m in slow.finditer(text[start:])]
