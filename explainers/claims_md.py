@@ -49,7 +49,9 @@ from markdown.treeprocessors import Treeprocessor
 from . import quickinline, rawhtml
 from .model import Claim, Doc, Link, Reference, Site, Source
 
-REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+# `[^id]` not preceded by a backslash. The lookbehind follows the bracket (it tests the same
+# character) so that the expression starts with a literal, which the regex engine jumps to.
+REF_RE = re.compile(r"\[(?<!\\\[)\^([^\]\s]+)\]")
 FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
@@ -172,8 +174,10 @@ class ScanPreprocessor(Preprocessor):
                 state.footnote_lines.setdefault(d.group(1), number)
                 state.doc.footnotes.setdefault(d.group(1), number)
                 line = line[d.end():]
-            for r in REF_RE.finditer(CODE_SPAN_RE.sub("", line)):
-                state.ref_lines.setdefault(r.group(1), []).append(number)
+            text = CODE_SPAN_RE.sub("", line) if "`" in line else line
+            if "[^" in text:  # (removing a code span can join a `[` and a `^`)
+                for r in REF_RE.finditer(text):
+                    state.ref_lines.setdefault(r.group(1), []).append(number)
         return lines
 
 
