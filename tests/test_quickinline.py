@@ -187,3 +187,22 @@ def test_bracket_first_expression_finds_the_same_spans(text, start):
     slow, quick = re.compile(quickinline.NOIMG_BRACKET, re.DOTALL), re.compile(quickinline.BRACKET_NOIMG, re.DOTALL)
     assert [m.span() for m in quick.finditer(text, start)] == [m.span() for m in slow.finditer(text, start)]
     assert [m.span() for m in quick.finditer(text[start:])] == [m.span() for m in slow.finditer(text[start:])]
+
+
+def test_quick_block_processors_take_the_built_in_places():
+    for name, (quick_class, _) in quickinline.QUICK_BLOCKS.items():
+        assert type(QUICK.parser.blockprocessors[name]) is quick_class
+        assert type(SLOW.parser.blockprocessors[name]) is quick_class.__base__
+    order = [(item.name, item.priority) for item in QUICK.parser.blockprocessors._priority]
+    assert order == [(item.name, item.priority) for item in SLOW.parser.blockprocessors._priority]
+
+
+# Blocks made of what starts quotes, headings, rules and setext underlines, and what nearly does.
+BLOCK_PIECES = ["> ", ">", "   > ", "    > ", "#", "## ", "####### ", "# x #", "\\#", "=", "===", "-", "---", "- - -",
+                "* * *", "***", "___", "_ _ _", "--", "**", "__", "\n", "\n\n", "\n=", "\n-", "  ", "a", "word", "1. ",
+                "- x", "[^1]: n\n", "| a |\n|---|\n"]
+
+
+@given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=30))
+def test_random_block_soup_converts_the_same(pieces):
+    same("".join(pieces))
