@@ -200,9 +200,14 @@ def test_quick_block_processors_take_the_built_in_places():
 # Blocks made of what starts quotes, headings, rules and setext underlines, and what nearly does.
 BLOCK_PIECES = ["> ", ">", "   > ", "    > ", "#", "## ", "####### ", "# x #", "\\#", "=", "===", "-", "---", "- - -",
                 "* * *", "***", "___", "_ _ _", "--", "**", "__", "\n", "\n\n", "\n=", "\n-", "  ", "a", "word", "1. ",
-                "- x", "[^1]: n\n", "| a |\n|---|\n"]
+                "- x", "[^1]: n\n", "| a |\n|---|\n", "[x]:", "[^1]:", "http://y.org", " ", "[x]", "[^1]", "]", ":"]
 
 
 @given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=30))
 def test_random_block_soup_converts_the_same(pieces):
     same("".join(pieces))
+
+
+def test_definitions_without_a_space_convert_the_same():
+    for text in ["[x]:http://y.org\n\nSee [x].", "[^1]:note\n\nText[^1].", "a\n[x]:<http://y.org>\n[x]", "[x]:\n  http://y.org\n\n[x]"]:
+        same(text)
