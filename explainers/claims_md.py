@@ -725,13 +725,13 @@ class OneParagraphParser:
 
     def parseDocument(self, lines: list[str]) -> etree.ElementTree:
         """The tree the block parser would make of these lines."""
-        text = "\n".join(lines)
-        if not ONE_PARAGRAPH_RE.fullmatch(text):
-            return self.parser.parseDocument(lines)
-        root = etree.Element(self.parser.md.doc_tag)
-        etree.SubElement(root, "p").text = text[:-2]  # the paragraph processor's block.lstrip()
-        self.parser.root = root
-        return etree.ElementTree(root)
+        text, parser = "\n".join(lines), self.parser
+        parser.root = etree.Element(parser.md.doc_tag)
+        if ONE_PARAGRAPH_RE.fullmatch(text):
+            etree.SubElement(parser.root, "p").text = text[:-2]  # the paragraph processor's block.lstrip()
+        else:  # BlockParser.parseDocument, written out: a call would add a stack frame to deeply nested notes
+            parser.parseChunk(parser.root, text)
+        return etree.ElementTree(parser.root)
 
 
 # A start or end tag as Python-Markdown's serializer writes a note's: a lowercase name and
@@ -782,6 +782,19 @@ def _links(fragment: str) -> list[str]:
     return parser.hrefs
 
 
+TOC_WALK_DEPTH = 100  # far below the recursion limit less the frames beneath the toc pass
+
+
+def deeper_than(root: etree.Element, levels: int) -> bool:
+    """True if some element lies more than `levels` levels below root."""
+    level = [root]
+    for _ in range(levels + 1):
+        level = [child for el in level for child in el]
+        if not level:
+            return False
+    return True
+
+
 class QuickTocTreeprocessor(TocTreeprocessor):
     """The toc pass, looking for its marker with one walk before walking the tree for it again.
 
@@ -792,8 +805,22 @@ class QuickTocTreeprocessor(TocTreeprocessor):
 
     def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
         marker = self.marker
-        if any(len(c) == 0 and c.text and c.text.strip() == marker for c in root.iter()):
-            super().replace_marker(root, elem)
+        # The built-in walk recurses once per level of nesting: on a tree nested hundreds of
+        # levels deep (`*` * 3000) it raises the RecursionError that Converter.parse reports,
+        # so such a tree still takes it.
+        if not deeper_than(root, TOC_WALK_DEPTH) and not any(len(c) == 0 and c.text and c.text.strip() == marker for c in root.iter()):
+            return
+        # The built-in replace_marker, written out: a call to it would put one more frame on
+        # the stack, and move the depth at which the walk raises by one.
+        for (p, c) in self.iterparent(root):
+            text = "".join(c.itertext()).strip()
+            if not text:
+                continue
+            if c.text and c.text.strip() == marker and len(c) == 0:
+                for i in range(len(p)):
+                    if p[i] == c:
+                        p[i] = elem
+                        break
 
 
 class QuickTocExtension(TocExtension):

@@ -23,7 +23,9 @@ Six block processors get the same treatment (QUICK_BLOCKS): each first checks, w
 or `count`, for a character that every match of its expression holds (`>` for a quote,
 `#` for a heading, a newline and `=` or `-` for a setext heading, three `-`, `_` or `*`
 for a rule, `]:` for a reference or footnote definition); their expressions start with
-`(^|\\n)` or `^` and are tried at every character of every block.
+`(^|\\n)` or `^` and are tried at every character of every block. Each test is the built-in one written out after its check, not a
+call to it: a call would be one more stack frame, and the quote processor declines to nest
+when the stack nears Python's recursion limit, so the output would change at that depth.
 
 `QuickUnescapeTreeprocessor`, the last tree pass, likewise runs its substitution only on
 text that holds the placeholder's first character.
@@ -154,28 +156,34 @@ class QuickQuoteProcessor(blockprocessors.BlockQuoteProcessor):
     """A quote needs a `>`."""
 
     def test(self, parent, block: str) -> bool:
-        return ">" in block and super().test(parent, block)
+        return ">" in block and bool(self.RE.search(block)) and not util.nearing_recursion_limit()
 
 
 class QuickHashHeaderProcessor(blockprocessors.HashHeaderProcessor):
     """A `#` heading needs a `#`."""
 
     def test(self, parent, block: str) -> bool:
-        return "#" in block and super().test(parent, block)
+        return "#" in block and bool(self.RE.search(block))
 
 
 class QuickSetextHeaderProcessor(blockprocessors.SetextHeaderProcessor):
     """An underlined heading needs a line starting with `=` or `-` after the first."""
 
     def test(self, parent, block: str) -> bool:
-        return ("\n=" in block or "\n-" in block) and super().test(parent, block)
+        return ("\n=" in block or "\n-" in block) and bool(self.RE.match(block))
 
 
 class QuickHRProcessor(blockprocessors.HRProcessor):
     """A rule needs three of `-`, `_` or `*` (the same one)."""
 
     def test(self, parent, block: str) -> bool:
-        return (block.count("-") > 2 or block.count("_") > 2 or block.count("*") > 2) and super().test(parent, block)
+        if block.count("-") < 3 and block.count("_") < 3 and block.count("*") < 3:
+            return False
+        m = self.SEARCH_RE.search(block)
+        if m:
+            self.match = m  # for run(), as the built-in test does
+            return True
+        return False
 
 
 class QuickReferenceProcessor(blockprocessors.ReferenceProcessor):

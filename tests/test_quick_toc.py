@@ -74,3 +74,62 @@ PIECES = ["[TOC]", "[TOC]", " [TOC] ", "[TOC]x", "## ", "# ", "\n", "\n\n", "- "
 @given(st.lists(st.sampled_from(PIECES), max_size=30))
 def test_random_texts_with_markers_convert_the_same(pieces):
     same("".join(pieces))
+
+
+def outcome(md: markdown.Markdown, text: str):
+    md.reset()
+    try:
+        return md.convert(text)
+    except RecursionError:
+        return RecursionError
+
+
+def test_trees_nested_hundreds_of_levels_still_take_the_built_in_walk():
+    # The built-in walk recurses per level; the page's RecursionError is what Converter.parse reports.
+    for text in ["*" * 3000 + "x" + "*" * 3000 + "\n", "*" * 300 + "x" + "*" * 300 + "\n", "> " * 60 + "x\n"]:
+        assert outcome(QUICK, text) == outcome(SLOW, text)
+    assert outcome(QUICK, "*" * 3000 + "x" + "*" * 3000 + "\n") is RecursionError
+
+
+def test_deeper_than_counts_levels_below_the_root():
+    import xml.etree.ElementTree as etree
+
+    from explainers.claims_md import deeper_than
+
+    root = leaf = etree.Element("div")
+    for _ in range(5):
+        leaf = etree.SubElement(leaf, "span")
+    etree.SubElement(root, "p")
+    assert [deeper_than(root, n) for n in range(7)] == [True, True, True, True, True, False, False]
+
+
+def chain(depth: int):
+    """A div with spans nested `depth` levels below it, and a word at the bottom."""
+    import xml.etree.ElementTree as etree
+
+    root = leaf = etree.Element("div")
+    for _ in range(depth):
+        leaf = etree.SubElement(leaf, "span")
+    leaf.text = "x"
+    return root
+
+
+def walked(toc, depth: int):
+    """What replace_marker does with a chain: None, or RecursionError."""
+    import xml.etree.ElementTree as etree
+
+    try:
+        return toc.replace_marker(chain(depth), etree.Element("div"))
+    except RecursionError:
+        return RecursionError
+
+
+def test_the_walk_raises_at_the_same_depth_as_the_built_in_one():
+    quick, slow = QUICK.treeprocessors["toc"], SLOW.treeprocessors["toc"]
+    low, high = 1, 3000  # the built-in walk succeeds at low and raises at high
+    assert walked(slow, low) is None and walked(slow, high) is RecursionError
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if walked(slow, middle) is None else (low, middle)
+    for depth in range(low - 2, high + 2):
+        assert walked(quick, depth) == walked(slow, depth), depth

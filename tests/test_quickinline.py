@@ -211,3 +211,24 @@ def test_random_block_soup_converts_the_same(pieces):
 def test_definitions_without_a_space_convert_the_same():
     for text in ["[x]:http://y.org\n\nSee [x].", "[^1]:note\n\nText[^1].", "a\n[x]:<http://y.org>\n[x]", "[x]:\n  http://y.org\n\n[x]"]:
         same(text)
+
+
+def at_depth(extra: int, fn):
+    """fn() called `extra` stack frames deeper."""
+    return fn() if extra == 0 else at_depth(extra - 1, fn)
+
+
+def converted(md, text):
+    md.reset()
+    try:
+        return md.convert(text)
+    except RecursionError:
+        return RecursionError
+
+
+def test_quotes_nested_to_the_recursion_limit_convert_the_same():
+    # The quote processor stops nesting when the stack nears the limit; the quick tests
+    # must not move that point, whatever the depth the conversion starts at.
+    text = "> " * 400 + "x\n"
+    for extra in range(8):
+        assert at_depth(extra, lambda: converted(QUICK, text)) == at_depth(extra, lambda: converted(SLOW, text)), extra
