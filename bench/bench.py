@@ -129,7 +129,7 @@ def profile(site: Path, top: int) -> None:
     from explainers import parallel
     from explainers.builder import build
 
-    parallel.MIN_READS = parallel.MIN_PARSES = 10**9  # so the profile sees the workers' functions too
+    parallel.MIN_READS = parallel.MIN_PARSES = parallel.MIN_RENDERS = 10**9  # so the profile sees the workers' functions too
     clean(site)
     profiler = cProfile.Profile()
     profiler.enable()

@@ -9,8 +9,9 @@ The pipeline, in the order ``builder.build`` runs it:
     render       render.py     Jinja2 layouts       -> {path: bytes or reusable Path}
     write        output.py     a temporary folder   -> swapped in for the output folder
 
-``builder.py`` takes unchanged pages from the cache (``cache.py``) and reads and converts the
-rest in a process pool when there are many (``parallel.py``).
+``builder.py`` takes unchanged pages from the cache (``cache.py``) and reads, converts and
+renders the rest in worker processes when there are many (``parallel.py``); the preview
+keeps its last build in memory (``builder.Warm``).
 
 Every phase appends to one ``Problems`` list instead of raising, so a writer sees every
 mistake of the run at once; nothing is rendered while any error is recorded.

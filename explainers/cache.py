@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .model import Page, Problem
 
-VERSION = 3
+VERSION = 4
 FOLDER = ".cache"
 
 
@@ -102,18 +102,24 @@ class BuildRecord:
 
 
 def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = False):
-    """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
+    """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it.
+
+    The file is a small header (format version, code and input digests, length and digest
+    of the bytes after the object), the object, then those bytes. A stale header is
+    refused before the object is unpickled, so a cache made by other code costs little.
+    """
     try:
         with open(path, "rb") as f:
-            version, made_by, made_in, payload, size, check = pickle.load(f)
+            version, made_by, made_in, size, check = pickle.load(f)
+            if version != VERSION or made_by != code or made_in != env:
+                return (None, b"") if rest else None
+            payload = pickle.load(f)
             # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
             whole = os.fstat(f.fileno()).st_size - f.tell() == size
             after = f.read() if rest else b""
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
         return (None, b"") if rest else None
-    if version != VERSION or made_by != code or made_in != env or not isinstance(payload, kind) or not whole:
-        payload = None
-    elif rest and digest(after) != check:
+    if not isinstance(payload, kind) or not whole or (rest and digest(after) != check):
         payload = None
     return (payload, after) if rest else payload
 
@@ -125,7 +131,8 @@ def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((VERSION, code, env, payload, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((VERSION, code, env, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
             f.write(after)
         os.replace(tmp, path)
     except OSError:

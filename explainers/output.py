@@ -3,8 +3,10 @@
 A failed or interrupted build never touches the output folder; a good one replaces it whole,
 so no file of an earlier build survives that this build did not write. An incremental
 build goes the same way: files that are still right are hard-linked from the last output
-into the new folder (about 60 ms for 1,000 pages here) rather than written again, so the
-guarantee costs little even for a one-page edit.
+into the new folder rather than written again. On this machine's disk a folder costs
+about 250 us to make and to remove, so for 1,000 pages the linking runs on a thread while
+the build loads and renders (Prelink), and the old folder is removed on a thread while
+the cache is saved. The preview's private folder is instead updated file by file (update).
 """
 from __future__ import annotations
 
@@ -32,14 +34,39 @@ def unsafe_output(out: Path, site_root: Path) -> str | None:
 
 
 def clear_leftovers(out: Path) -> None:
-    """Remove temporary folders that a killed build left beside the output folder."""
+    """Remove temporary folders that a killed build left beside the output folder (not those of a running one)."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if not owner_running(stale):
+            shutil.rmtree(stale, ignore_errors=True)
     for stale in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if owner_running(stale):
+            continue
         if not out.exists():  # killed between the two renames of a swap: put the old site back
             os.rename(stale, out)
         else:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def owner_running(folder: Path) -> bool:
+    """True when another process that is still running made this temporary folder (its name ends in that process's id).
+
+    A preview and a `build` of the same site, or two builds, may run at once; each must
+    leave the other's folders alone. A dead build's id taken by a new process only delays
+    the clean-up until that process ends.
+    """
+    try:
+        pid = int(folder.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
 
 
 @contextlib.contextmanager

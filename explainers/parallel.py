@@ -1,8 +1,12 @@
 """Spreading page work over every core: a process pool for large batches, this process for small ones.
 
-Workers are forked, so the site and the slug table reach them without being pickled;
-each keeps one Converter (one Markdown and one note renderer) for all the pages it is
-given. Results come back pickled, in the order of the tasks.
+Three batches can go to workers: reading front matter, converting bodies, rendering pages.
+Workers are forked, so the site, the slug table, the pages and the render closure reach
+them without being pickled (tasks are indexes); each keeps one Converter (one Markdown and
+one note renderer) for all the pages it is given. Results come back pickled, in the order
+of the tasks; a converted page comes back without its HTML, which the builder's hook has
+staged on disk, and a rendered page is written by its worker, which sends back only the
+page's pieces of the site-wide files. Workers ignore Ctrl-C: the parent stops the pool.
 """
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Phase 5: turn checked pages into the files of the site, as {path: bytes}; nothing touches disk."""
+"""Phase 5: turn checked pages into the files of the site, as {path: bytes or Path}.
+
+A Path is a file already right: one of the last output to link again, or one a render
+worker wrote into the new folder (parallel.render_pages). Site-wide files are joined from
+each page's pieces (Parts), which are kept between builds.
+"""
 from __future__ import annotations
 
 import hashlib

@@ -54,14 +54,15 @@ def corrupt_cache(site: Path) -> None:
 
 
 def rewrite_entries(site: Path, change) -> None:
-    """Rewrite every cache file with its header (version, code, env, payload, ...) changed, the rest kept."""
+    """Rewrite every cache file with its header [version, code, env, size, check] changed and its object poisoned."""
     for path in (site / ".cache").rglob("*.pickle"):
         with open(path, "rb") as f:
-            header, rest = list(pickle.load(f)), f.read()
-        poison(header[3])
+            header, payload, rest = list(pickle.load(f)), pickle.load(f), f.read()
+        poison(payload)
         change(header)
         with open(path, "wb") as f:
             pickle.dump(tuple(header), f)
+            pickle.dump(payload, f)
             f.write(rest)
 
 

@@ -76,3 +76,24 @@ def test_update_writes_changes_moves_worker_files_and_removes_what_is_gone(tmp_p
     assert not (out / "b").exists() and not (out / "deep").exists()  # emptied folders go too
     assert not tmp.exists()
     assert not [name for _, _, names in os.walk(out) for name in names if ".tmp-" in name]
+
+
+def test_leftovers_of_a_running_build_are_left_alone_and_a_dead_ones_removed(tmp_path: Path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "public"
+    output.write({"404.html": b"x"}, out)()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        for pid in (running.pid, dead.pid):
+            (tmp_path / f".public.tmp-{pid}").mkdir()
+            (tmp_path / f".public.old-{pid}").mkdir()
+        output.write({"404.html": b"y"}, out)()
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert names == sorted(["public", f".public.tmp-{running.pid}", f".public.old-{running.pid}"])
+    finally:
+        running.kill()
+        running.wait()
