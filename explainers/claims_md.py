@@ -40,6 +40,7 @@ from html.parser import HTMLParser
 import markdown
 from markdown import util
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.serializers import _escape_attrib_html, _escape_cdata
@@ -48,7 +49,9 @@ from markdown.treeprocessors import Treeprocessor
 from . import quickinline, rawhtml
 from .model import Claim, Doc, Link, Reference, Site, Source
 
-REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+# `[^id]` not preceded by a backslash. The lookbehind follows the bracket (it tests the same
+# character) so that the expression starts with a literal, which the regex engine jumps to.
+REF_RE = re.compile(r"\[(?<!\\\[)\^([^\]\s]+)\]")
 FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
@@ -171,8 +174,10 @@ class ScanPreprocessor(Preprocessor):
                 state.footnote_lines.setdefault(d.group(1), number)
                 state.doc.footnotes.setdefault(d.group(1), number)
                 line = line[d.end():]
-            for r in REF_RE.finditer(CODE_SPAN_RE.sub("", line)):
-                state.ref_lines.setdefault(r.group(1), []).append(number)
+            text = CODE_SPAN_RE.sub("", line) if "`" in line else line
+            if "[^" in text:  # (removing a code span can join a `[` and a `^`)
+                for r in REF_RE.finditer(text):
+                    state.ref_lines.setdefault(r.group(1), []).append(number)
         return lines
 
 
@@ -315,45 +320,43 @@ def fill_claim_details(parent: etree.Element, claim: Claim, context: Context, st
 
 
 
-def element_html(tag: str, attrs: dict[str, str], inner: str = "") -> str:
-    """One element as Python-Markdown's serializer writes it: attributes in lexical order, inner HTML as given.
-
-    (The serializer writes a boolean attribute whose value is its name bare; none of ours is one.)
-    """
-    attributes = "".join(f' {name}="{_escape_attrib_html(value)}"' for name, value in sorted(attrs.items()))
-    return f"<{tag}{attributes}>{inner}</{tag}>"
-
-
 def claim_details_html(claim: Claim, context: Context, status_label: str, tag: str, note_placeholder: str) -> list[str]:
-    """The HTML of each element fill_claim_details makes, in order (without the tails it adds between them)."""
-    text = _escape_cdata
-    badge = element_html("span", {"class": "badge", "data-status": claim.status}, text(status_label))
-    parts = [element_html(tag, {"class": "claim-head"}, badge)]
+    """The HTML of each element fill_claim_details makes, in order (without the tails it adds between them).
+
+    Each element is written as Python-Markdown's serializer writes it: attributes in lexical
+    order, values and text escaped by its own functions. (The serializer writes a boolean
+    attribute whose value is its name bare; none of these is one.) Literal f-strings, not
+    a general element writer: a page makes two of these per claim, and sorting and joining
+    attributes was most of their cost.
+    """
+    text, attr = _escape_cdata, _escape_attrib_html
+    parts = [f'<{tag} class="claim-head"><span class="badge" data-status="{attr(claim.status)}">{text(status_label)}</span></{tag}>']
     names = []
     for key in claim.sources:
         source = context.sources.get(key)
         if source is None:  # an unknown key, already reported; the build will fail
             continue
         if source.url:
-            names.append(element_html("a", {"href": source.url}, text(source.name)))
+            names.append(f'<a href="{attr(source.url)}">{text(source.name)}</a>')
         else:
-            names.append(element_html("span", {"class": "source-name"}, text(source.name)))
+            names.append(f'<span class="source-name">{text(source.name)}</span>')
     heading = "Sources: " if len(claim.sources) > 1 else "Source: "
-    parts.append(element_html(tag, {"class": "claim-sources"}, heading + "; ".join(names)))
+    parts.append(f'<{tag} class="claim-sources">{heading}{"; ".join(names)}</{tag}>')
     if note_placeholder:
-        parts.append(element_html(tag, {"class": "claim-note"}, note_placeholder))
+        parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:
-        links = [element_html("a", {"href": claim.url}, "Evidence")] if claim.url else []
+        links = [f'<a href="{attr(claim.url)}">Evidence</a>'] if claim.url else []
         if claim.archive:
-            links.append(element_html("a", {"href": claim.archive}, "Archived copy"))
-        parts.append(element_html(tag, {"class": "claim-evidence"}, " · ".join(links)))
+            links.append(f'<a href="{attr(claim.archive)}">Archived copy</a>')
+        parts.append(f'<{tag} class="claim-evidence">{" · ".join(links)}</{tag}>')
     if claim.history:
         last_change = claim.history[-1]
         was = context.site.statuses.get(last_change.status)
-        parts.append(element_html(tag, {"class": "claim-history"}, text(f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}")))
+        updated = f"Updated {format_date(claim.checked or last_change.date)}: was {was.label if was else last_change.status}"
+        parts.append(f'<{tag} class="claim-history">{text(updated)}</{tag}>')
     if claim.checked:
-        time = element_html("time", {"datetime": claim.checked.isoformat()}, text(format_date(claim.checked)))
-        parts.append(element_html(tag, {"class": "claim-checked"}, "Checked " + time))
+        time = f'<time datetime="{attr(claim.checked.isoformat())}">{text(format_date(claim.checked))}</time>'
+        parts.append(f'<{tag} class="claim-checked">Checked {time}</{tag}>')
     return parts
 
 class ClaimsTreeprocessor(Treeprocessor):
@@ -561,7 +564,7 @@ class ClaimsTreeprocessor(Treeprocessor):
             text = state.claim_text.get(cid)
             passage = excerpt(text, cid not in highlighted) if text else None
             note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
-            parts = [element_html("p", {"class": "claim-text"}, _escape_cdata(passage))] if passage is not None else []
+            parts = [f'<p class="claim-text">{_escape_cdata(passage)}</p>'] if passage is not None else []
             parts += claim_details_html(claim, context, status_label, "p", note)
             if cid in refs:
                 parts.append(backrefs_html(cid, refs[cid]))
@@ -575,10 +578,11 @@ class ClaimsTreeprocessor(Treeprocessor):
 
 def backrefs_html(cid: str, numbers: list[int]) -> str:
     """The endnote's links back to each reference, as fill_endnote makes them."""
+    ref = _escape_attrib_html(f"#ref-{cid}-")
     if len(numbers) == 1:
-        return element_html("p", {"class": "claim-backrefs"}, element_html("a", {"href": f"#ref-{cid}-{numbers[0]}"}, "↩ Back to the text"))
-    links = "".join(element_html("a", {"href": f"#ref-{cid}-{n}", "aria-label": f"reference {n}"}, f"↩ {n}") + " " for n in numbers)
-    return element_html("p", {"class": "claim-backrefs"}, "Back to the text: " + links)
+        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">↩ Back to the text</a></p>'
+    links = "".join(f'<a aria-label="reference {n}" href="{ref}{n}">↩ {n}</a> ' for n in numbers)
+    return f'<p class="claim-backrefs">Back to the text: {links}</p>'
 
 
 def fill_endnote(li: etree.Element, claim: Claim, context: Context, status_label: str, passage: str | None, note_placeholder: str, numbers: list[int]) -> None:
@@ -683,6 +687,8 @@ class NoteRenderer:
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
         quickinline.install(self.md)
+        rawhtml.install_postprocessor(self.md)
+        self.md.parser = OneParagraphParser(self.md.parser)
 
     def render(self, note: str) -> tuple[str, str, list[str]]:
         """(html, plain text, problems) for one note."""
@@ -699,6 +705,33 @@ class NoteRenderer:
             if scheme not in SAFE_SCHEMES:
                 problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
         return out, " ".join(text.split()), problems
+
+
+# A note as the block parser sees it (after the whitespace preprocessor) that is certainly
+# one paragraph: a single line starting with a letter cannot start a heading, list, quote,
+# rule, code block or reference definition, and a setext underline needs a second line.
+ONE_PARAGRAPH_RE = re.compile(r"[A-Za-z][^\n]*\n\n")
+
+
+class OneParagraphParser:
+    """The note renderer's block parser: a one-line note skips the block processors.
+
+    Most notes are one sentence, and trying every block processor on it cost a seventh of
+    rendering one. Anything else goes to Python-Markdown's own parser.
+    """
+
+    def __init__(self, parser):
+        self.parser = parser
+
+    def parseDocument(self, lines: list[str]) -> etree.ElementTree:
+        """The tree the block parser would make of these lines."""
+        text, parser = "\n".join(lines), self.parser
+        parser.root = etree.Element(parser.md.doc_tag)
+        if ONE_PARAGRAPH_RE.fullmatch(text):
+            etree.SubElement(parser.root, "p").text = text[:-2]  # the paragraph processor's block.lstrip()
+        else:  # BlockParser.parseDocument, written out: a call would add a stack frame to deeply nested notes
+            parser.parseChunk(parser.root, text)
+        return etree.ElementTree(parser.root)
 
 
 # A start or end tag as Python-Markdown's serializer writes a note's: a lowercase name and
@@ -749,14 +782,62 @@ def _links(fragment: str) -> list[str]:
     return parser.hrefs
 
 
+TOC_WALK_DEPTH = 100  # far below the recursion limit less the frames beneath the toc pass
+
+
+def deeper_than(root: etree.Element, levels: int) -> bool:
+    """True if some element lies more than `levels` levels below root."""
+    level = [root]
+    for _ in range(levels + 1):
+        level = [child for el in level for child in el]
+        if not level:
+            return False
+    return True
+
+
+class QuickTocTreeprocessor(TocTreeprocessor):
+    """The toc pass, looking for its marker with one walk before walking the tree for it again.
+
+    The built-in replace_marker joins the text of every element below each element (a
+    third of the toc pass); it replaces only a childless element whose own text is the
+    marker, so where no element of the tree is one, there is nothing to replace.
+    """
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        marker = self.marker
+        # The built-in walk recurses once per level of nesting: on a tree nested hundreds of
+        # levels deep (`*` * 3000) it raises the RecursionError that Converter.parse reports,
+        # so such a tree still takes it.
+        if not deeper_than(root, TOC_WALK_DEPTH) and not any(len(c) == 0 and c.text and c.text.strip() == marker for c in root.iter()):
+            return
+        # The built-in replace_marker, written out: a call to it would put one more frame on
+        # the stack, and move the depth at which the walk raises by one.
+        for (p, c) in self.iterparent(root):
+            text = "".join(c.itertext()).strip()
+            if not text:
+                continue
+            if c.text and c.text.strip() == marker and len(c) == 0:
+                for i in range(len(p)):
+                    if p[i] == c:
+                        p[i] = elem
+                        break
+
+
+class QuickTocExtension(TocExtension):
+    """Python-Markdown's toc extension with QuickTocTreeprocessor."""
+
+    TreeProcessorClass = QuickTocTreeprocessor
+
+
 def make_markdown() -> tuple[markdown.Markdown, ClaimsExtension]:
     """One Markdown instance with the claims extension, reused for every page of a build."""
     ext = ClaimsExtension()
     md = markdown.Markdown(
-        extensions=["footnotes", "tables", "toc", "smarty", "sane_lists", ext],
+        extensions=["footnotes", "tables", QuickTocExtension(), "smarty", "sane_lists", ext],
         extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to reference %d"}},
         output_format="html",
     )
     rawhtml.register(md, ext)  # refuse scripts, handlers and unsafe URLs in raw HTML
     quickinline.install(md)
+    rawhtml.install_postprocessor(md)
     return md, ext

@@ -35,6 +35,7 @@ def builtin(md: markdown.Markdown) -> markdown.Markdown:
             plain = treeprocessors.InlineProcessor(md)
             plain.inlinePatterns = md.treeprocessors[name].inlinePatterns
             md.treeprocessors.register(plain, name, priority)
+    md.treeprocessors.register(treeprocessors.UnescapeTreeprocessor(md), "unescape", quickinline.UNESCAPE_PRIORITY)
     return md
 
 
@@ -59,10 +60,13 @@ def markdown_bodies():
         yield path, path.read_text(encoding="utf-8")
 
 
-def test_install_replaces_both_inline_passes():
+def test_install_replaces_both_inline_passes_and_unescape():
     assert isinstance(QUICK.treeprocessors["inline"], QuickInlineProcessor)
     assert isinstance(QUICK.treeprocessors["smarty"], QuickInlineProcessor)
+    assert isinstance(QUICK.treeprocessors["unescape"], quickinline.QuickUnescapeTreeprocessor)
     assert not isinstance(SLOW.treeprocessors["inline"], QuickInlineProcessor)
+    assert not isinstance(SLOW.treeprocessors["unescape"], quickinline.QuickUnescapeTreeprocessor)
+    assert [p.name for p in QUICK.treeprocessors._priority] == [p.name for p in SLOW.treeprocessors._priority]
 
 
 def test_every_shipped_and_fixture_page_converts_the_same():
@@ -141,3 +145,90 @@ def test_a_pass_with_no_trigger_anywhere_is_skipped(monkeypatch):
     same("Plain words only.\n\n- a list\n- of words", quick, slow)
     assert calls == []  # ... and neither pass walks a page where nothing can match
     same("Joined texts: *a-*-b and 'q'", quick, slow)
+
+
+# Texts, tails and attribute values holding escape placeholders (STX digits ETX), broken ones and none.
+ESCAPED = st.lists(st.sampled_from(["\x0242\x03", "\x0296\x03", "\x02", "\x03", "\x02x\x03", "4", "a", " ", "&"]), max_size=6).map("".join)
+
+
+@st.composite
+def trees(draw, depth=0):
+    """An element (p, code, a or span) with escaped texts and attributes, and children."""
+    el = etree.Element(draw(st.sampled_from(["p", "code", "a", "span"])))
+    el.text = draw(st.one_of(st.none(), ESCAPED))
+    el.tail = draw(st.one_of(st.none(), ESCAPED))
+    for name in draw(st.lists(st.sampled_from(["href", "title", "id"]), max_size=2, unique=True)):
+        el.set(name, draw(ESCAPED))
+    if depth < 3:
+        el.extend(draw(st.lists(trees(depth + 1), max_size=3)))
+    return el
+
+
+@given(trees())
+def test_random_trees_unescape_the_same(tree):
+    import copy
+
+    slow, quick = copy.deepcopy(tree), copy.deepcopy(tree)
+    treeprocessors.UnescapeTreeprocessor(SLOW).run(slow)
+    quickinline.QuickUnescapeTreeprocessor(QUICK).run(quick)
+    assert etree.tostring(quick) == etree.tostring(slow)
+
+
+def test_link_patterns_get_the_bracket_first_expression():
+    names = [name for name in QUICK.inlinePatterns._data if QUICK.inlinePatterns[name].compiled_re.pattern == quickinline.BRACKET_NOIMG]
+    assert names == ["reference", "link", "short_reference"]
+    assert all(SLOW.inlinePatterns[name].compiled_re.pattern == quickinline.NOIMG_BRACKET for name in names)
+
+
+@given(st.text(alphabet=st.sampled_from(list("![]\\ a\n")), max_size=40), st.integers(0, 45))
+def test_bracket_first_expression_finds_the_same_spans(text, start):
+    import re
+
+    slow, quick = re.compile(quickinline.NOIMG_BRACKET, re.DOTALL), re.compile(quickinline.BRACKET_NOIMG, re.DOTALL)
+    assert [m.span() for m in quick.finditer(text, start)] == [m.span() for m in slow.finditer(text, start)]
+    assert [m.span() for m in quick.finditer(text[start:])] == [m.span() for m in slow.finditer(text[start:])]
+
+
+def test_quick_block_processors_take_the_built_in_places():
+    for name, (quick_class, _) in quickinline.QUICK_BLOCKS.items():
+        assert type(QUICK.parser.blockprocessors[name]) is quick_class
+        assert type(SLOW.parser.blockprocessors[name]) is quick_class.__base__
+    order = [(item.name, item.priority) for item in QUICK.parser.blockprocessors._priority]
+    assert order == [(item.name, item.priority) for item in SLOW.parser.blockprocessors._priority]
+
+
+# Blocks made of what starts quotes, headings, rules and setext underlines, and what nearly does.
+BLOCK_PIECES = ["> ", ">", "   > ", "    > ", "#", "## ", "####### ", "# x #", "\\#", "=", "===", "-", "---", "- - -",
+                "* * *", "***", "___", "_ _ _", "--", "**", "__", "\n", "\n\n", "\n=", "\n-", "  ", "a", "word", "1. ",
+                "- x", "[^1]: n\n", "| a |\n|---|\n", "[x]:", "[^1]:", "http://y.org", " ", "[x]", "[^1]", "]", ":"]
+
+
+@given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=30))
+def test_random_block_soup_converts_the_same(pieces):
+    same("".join(pieces))
+
+
+def test_definitions_without_a_space_convert_the_same():
+    for text in ["[x]:http://y.org\n\nSee [x].", "[^1]:note\n\nText[^1].", "a\n[x]:<http://y.org>\n[x]", "[x]:\n  http://y.org\n\n[x]"]:
+        same(text)
+
+
+def at_depth(extra: int, fn):
+    """fn() called `extra` stack frames deeper."""
+    return fn() if extra == 0 else at_depth(extra - 1, fn)
+
+
+def converted(md, text):
+    md.reset()
+    try:
+        return md.convert(text)
+    except RecursionError:
+        return RecursionError
+
+
+def test_quotes_nested_to_the_recursion_limit_convert_the_same():
+    # The quote processor stops nesting when the stack nears the limit; the quick tests
+    # must not move that point, whatever the depth the conversion starts at.
+    text = "> " * 400 + "x\n"
+    for extra in range(8):
+        assert at_depth(extra, lambda: converted(QUICK, text)) == at_depth(extra, lambda: converted(SLOW, text)), extra
