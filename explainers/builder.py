@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+import urllib.parse
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,9 +92,13 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None) -> 
         config = (site.root / "site.yaml").read_bytes()
     except OSError:
         config = b""
-    parse_env = digest(code, config, str(site.root), site.display_root, site.base_url,
+    # Converting a page reads only the path of base_url (to check links that start with '/'),
+    # so the preview, whose base_url is its own address, shares converted pages with `build`
+    # when the site lives at a domain's root; rendering puts whole URLs in feeds and JSON-LD.
+    base_path = urllib.parse.urlsplit(site.base_url).path
+    parse_env = digest(code, config, str(site.root), site.display_root, base_path,
                        tree_digest(site.root / "layouts", contents=False), tree_digest(site.root / "static", contents=False))
-    render_env = digest(parse_env, tree_digest(site.root / "layouts", contents=True), tree_digest(site.root / "static", contents=True))
+    render_env = digest(parse_env, site.base_url, tree_digest(site.root / "layouts", contents=True), tree_digest(site.root / "static", contents=True))
     paths = page_paths(site, problems)
     sources = {}
     for path in paths:

@@ -217,3 +217,22 @@ def test_a_failed_build_writes_no_cache(tmp_path: Path):
     assert run_cli("build", "--site", str(site)).code == 1
     assert run_cli("check", "--site", str(site)).code == 1
     assert not (site / ".cache").exists()
+
+
+def test_another_base_url_with_the_same_path_reuses_converted_pages(tmp_path: Path, monkeypatch):
+    """The preview builds with its own address as base_url; at the same path, pages need no converting again."""
+    from explainers import parallel
+
+    site = make_site(tmp_path)
+    build(str(site))
+    converted = []
+    real = parallel.parse_pages
+    monkeypatch.setattr(parallel, "parse_pages", lambda site_, pages, *a, **k: converted.extend(pages) or real(site_, pages, *a, **k))
+    preview = build(str(site), out=tmp_path / "preview", base_url="http://127.0.0.1:8000/explainers/")
+    assert preview.written and converted == []
+    clean = build(str(site), out=tmp_path / "clean", base_url="http://127.0.0.1:8000/explainers/", use_cache=False)
+    assert [str(p) for p in preview.problems] == [str(p) for p in clean.problems]
+    assert snapshot(tmp_path / "preview") == snapshot(tmp_path / "clean")
+    assert "http://127.0.0.1:8000/explainers/" in (tmp_path / "preview" / "feed.xml").read_text()
+    build(str(site), out=tmp_path / "elsewhere", base_url="https://example.org/other/")
+    assert converted  # another path: links starting with '/' read differently, so pages are converted again
