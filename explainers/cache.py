@@ -156,6 +156,7 @@ class Cache:
         store_file(path, self.code, self.env, payload, after)
 
     def page_path(self, name: str) -> str:
+        """Where a content file's entry lives (a string: this runs a thousand times a build)."""
         return os.path.join(self.folder, "pages", f"{digest(name)}.pickle")
 
     def page(self, name: str, source: str) -> PageEntry | None:
@@ -210,6 +211,7 @@ class Staging:
         self.names: set[str] = set()  # the pages staged, as the parent learns of them
 
     def path(self, name: str) -> str:
+        """Where a staged entry lives."""
         return os.path.join(self.folder, f"{digest(name)}.pickle")
 
     def store(self, name: str, entry: PageEntry, html: str) -> None:
@@ -217,6 +219,7 @@ class Staging:
         store_file(self.path(name), self.code, self.env, entry, html.encode("utf-8"))
 
     def html(self, name: str) -> str | None:
+        """The HTML staged with a page's entry, or None if the file is missing or damaged."""
         entry, html = load_file(self.path(name), self.code, self.env, PageEntry, rest=True)
         return html.decode("utf-8") if entry is not None else None
 

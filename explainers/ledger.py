@@ -228,6 +228,7 @@ def template_globals(site: Site, env, parts) -> dict:
     """
 
     def ledger_rows(page: Page) -> Markup:
+        """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in)."""
         return parts.stand_in(page, "ledger", lambda: rows_html(site, env, page))
 
     return {

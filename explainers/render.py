@@ -178,6 +178,7 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
         return (ctx["root"] + page.url) or "./"
 
     def card(page: Page) -> Markup:
+        """An explainer's card for the home page, as a stand-in for its piece (Parts.splice puts it in)."""
         return parts.stand_in(page, "card", lambda: card_html(env, page))
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
@@ -269,6 +270,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
             reuse.keys[rel] = keys[page.name]
 
     def render_one(page: Page) -> tuple[str, bytes, dict[str, bytes]]:
+        """One page's file and its pieces of the site-wide files; runs here or in a worker."""
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
@@ -286,4 +288,5 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
 
 
 def render_page(env: jinja2.Environment, parts: Parts, template: str, **context) -> bytes:
+    """A template rendered, with the pieces it placed spliced in, as UTF-8."""
     return parts.splice(env.get_template(template).render(**context))
