@@ -133,22 +133,28 @@ def make_pages(pages: int, seed: int) -> list[GenPage]:
     return result
 
 
-def claim_markdown(page: GenPage, text: str) -> str:
-    """Body text with placeholders turned into claim references and page links."""
+def expand(page: GenPage, text: str, claim, link) -> str:
+    """Text with each {claim:ID} placeholder replaced by claim(c) and each {link:SLUG#FRAG} by link(slug, frag)."""
     by_id = {c.id: c for c in page.claims}
     out = []
     for piece in text.split("{"):
         if piece.startswith("claim:"):
             cid, rest = piece[6:].split("}", 1)
-            label = by_id[cid].label
-            out.append((f" [{label}][^{cid}]" if label else f"[^{cid}]") + rest)
+            out.append(claim(by_id[cid]) + rest)
         elif piece.startswith("link:"):
             target, rest = piece[5:].split("}", 1)
             slug, _, frag = target.partition("#")
-            out.append(f"[the other explainer]({slug}.md{'#' + frag if frag else ''})" + rest)
+            out.append(link(slug, frag) + rest)
         else:
             out.append(piece)
-    return "".join(out).replace("  [", " [").replace(" [^", "[^")
+    return "".join(out)
+
+
+def claim_markdown(page: GenPage, text: str) -> str:
+    """Body text with placeholders turned into claim references and page links."""
+    text = expand(page, text, lambda c: f" [{c.label}][^{c.id}]" if c.label else f"[^{c.id}]",
+                  lambda slug, frag: f"[the other explainer]({slug}.md{'#' + frag if frag else ''})")
+    return text.replace("  [", " [").replace(" [^", "[^")
 
 
 def page_source(page: GenPage) -> str:
@@ -173,24 +179,13 @@ def page_source(page: GenPage) -> str:
 
 def footnote_source(page: GenPage) -> str:
     """The same page as plain Markdown footnotes (for Hugo and the floor)."""
-    by_id = {c.id: c for c in page.claims}
     body = []
     for i, paragraph in enumerate(page.paragraphs):
         if i in (4, 8):
             body += [f"## Part {i // 4}", ""]
-        out = []
-        for piece in paragraph.split("{"):
-            if piece.startswith("claim:"):
-                cid, rest = piece[6:].split("}", 1)
-                label = by_id[cid].label
-                out.append((f" {label}[^{cid}]" if label else f"[^{cid}]") + rest)
-            elif piece.startswith("link:"):
-                target, rest = piece[5:].split("}", 1)
-                slug, _, frag = target.partition("#")
-                out.append(f"[the other explainer](../{slug}/{'#' + frag if frag else ''})" + rest)
-            else:
-                out.append(piece)
-        body += ["".join(out).replace("  ", " ").replace(" [^", "[^"), ""]
+        text = expand(page, paragraph, lambda c: f" {c.label}[^{c.id}]" if c.label else f"[^{c.id}]",
+                      lambda slug, frag: f"[the other explainer](../{slug}/{'#' + frag if frag else ''})")
+        body += [text.replace("  ", " ").replace(" [^", "[^"), ""]
     for c in page.claims:
         link = f" [Evidence]({c.url})" if c.url else ""
         body.append(f"[^{c.id}]: **{c.status.capitalize()}.** Source: {', '.join(c.sources)}. {c.note}{link} Checked {c.checked}.")

@@ -198,9 +198,8 @@ def script_json(data: object) -> Markup:
     return Markup(text)
 
 
-def claim_reviews(site: Site, page: Page) -> Markup:
-    """The page's JSON-LD: one ClaimReview per claim, or '' for a page without claims."""
-    entries = page_entries(site, page)
+def claim_reviews(site: Site, entries: list[Entry]) -> Markup:
+    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims."""
     if not entries:
         return Markup("")
     return script_json({"@context": "https://schema.org", "@graph": [claim_review(site, e) for e in entries]})
@@ -215,9 +214,9 @@ class Option:
     label: str
 
 
-def corrections(site: Site, page: Page) -> list[tuple[Entry, Change]]:
-    """Every correction of a page's claims, newest first."""
-    found = [(entry, change) for entry in page_entries(site, page) for change in entry.changes]
+def corrections(entries: list[Entry]) -> list[tuple[Entry, Change]]:
+    """Every correction of a page's claims (its page_entries()), newest first."""
+    found = [(entry, change) for entry in entries for change in entry.changes]
     return sorted(found, key=lambda pair: (pair[1].date, -pair[0].number), reverse=True)
 
 
@@ -225,15 +224,25 @@ def template_globals(site: Site, env, parts) -> dict:
     """Functions the templates call: the explainer's partials (jsonld.html, corrections.html) and the ledger's rows.
 
     `parts` (render.Parts) keeps each page's ledger rows from one build to the next.
+    `claim_entries` is page_entries() made once per page for the environment's build: a
+    page's JSON-LD, corrections, ledger rows and claims.json lines all read them.
     """
+    made: dict[str, list[Entry]] = {}
+
+    def claim_entries(page: Page) -> list[Entry]:
+        """page_entries(), once per page."""
+        if page.name not in made:
+            made[page.name] = page_entries(site, page)
+        return made[page.name]
 
     def ledger_rows(page: Page) -> Markup:
         """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in)."""
-        return parts.stand_in(page, "ledger", lambda: rows_html(site, env, page))
+        return parts.stand_in(page, "ledger", lambda: rows_html(env, claim_entries(page)))
 
     return {
-        "claim_reviews": lambda page: claim_reviews(site, page),
-        "corrections": lambda page: corrections(site, page),
+        "claim_entries": claim_entries,
+        "claim_reviews": lambda page: claim_reviews(site, claim_entries(page)),
+        "corrections": lambda page: corrections(claim_entries(page)),
         "ledger_key": lambda page: page.slug or HOME_KEY,
         "ledger_rows": ledger_rows,
     }
@@ -255,14 +264,14 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
     }
 
 
-def rows_html(site: Site, env, page: Page) -> str:
-    """The page's rows of the ledger table (layouts/partials/ledger-rows.html)."""
-    return env.get_template("partials/ledger-rows.html").render(entries=page_entries(site, page), root="../").strip()
+def rows_html(env, entries: list[Entry]) -> str:
+    """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries()."""
+    return env.get_template("partials/ledger-rows.html").render(entries=entries, root="../").strip()
 
 
-def export_lines(site: Site, page: Page) -> str:
-    """The page's claims as lines of claims.json."""
-    return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in page_entries(site, page))
+def export_lines(site: Site, entries: list[Entry]) -> str:
+    """A page's claims (its page_entries()) as lines of claims.json."""
+    return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
 
 
 def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
@@ -278,5 +287,6 @@ def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
         page=None, root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered, options=ledger_options(site, ordered),
         claim_total=sum(totals.values()), status_totals=totals, page_count=len(ordered), nav=nav,
     ))
-    lines = [parts.get(page, "export", lambda page=page: export_lines(site, page)) for page in ordered]
+    entries_of = env.globals["claim_entries"]
+    lines = [parts.get(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
     return {LEDGER: html, EXPORT: export_document(site, lines)}

@@ -111,6 +111,24 @@ def start(out: Path) -> Path:
     return tmp
 
 
+def make_parent(target: Path, made: set[Path]) -> None:
+    """Make the folder a file goes in, once per folder (`made` remembers them)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+
+
+def remove_files(folder: Path, names: set[str]) -> None:
+    """Remove these files of a folder, and the folders they leave empty."""
+    for rel in sorted(names, reverse=True):
+        path = folder / rel
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: other files still live there
+            while path.parent != folder:
+                path = path.parent
+                path.rmdir()
+
+
 def discard(tmp: Path) -> None:
     """Remove a build's folder that will not be swapped in (the build failed)."""
     shutil.rmtree(tmp, ignore_errors=True)
@@ -144,9 +162,7 @@ class Prelink:
                 if self.stopping.is_set():
                     return
                 target = self.tmp / rel
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
+                make_parent(target, made)
                 with contextlib.suppress(FileNotFoundError):  # gone since the last build: render makes it anew
                     link_or_copy(self.out / rel, target)
                     self.linked.add(rel)
@@ -178,22 +194,14 @@ def fill(files: dict[str, bytes | Path], tmp: Path, out: Path | None = None, pre
         target = tmp / rel
         if isinstance(data, Path) and (data == target or (rel in prelinked and data == out / rel)):
             continue  # rendered straight into the folder by a worker, or linked there already
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        make_parent(target, made)
         if rel in prelinked:
             target.unlink()  # the link is the last output's file too: write a new one, not through it
         if isinstance(data, Path):
             link_or_copy(data, target)
         else:
             target.write_bytes(data)
-    for rel in sorted(prelinked - set(files), reverse=True):
-        path = tmp / rel
-        path.unlink()
-        with contextlib.suppress(OSError):  # not empty: other files still live there
-            while path.parent != tmp:
-                path = path.parent
-                path.rmdir()
+    remove_files(tmp, prelinked - set(files))
 
 
 def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, prelink: Prelink | None = None):
@@ -240,9 +248,7 @@ def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = 
             target = out / rel
             if isinstance(data, Path) and data == target:
                 continue
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
+            make_parent(target, made)
             if isinstance(data, Path):
                 if tmp is not None and data.is_relative_to(tmp):
                     os.replace(data, target)
@@ -257,10 +263,4 @@ def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = 
             shutil.rmtree(tmp, ignore_errors=True)
     if before is None:
         before = {os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/") for folder, _, names in os.walk(out) for name in names}
-    for rel in sorted(before - set(files), reverse=True):
-        path = out / rel
-        path.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # not empty: other files still live there
-            while path.parent != out:
-                path = path.parent
-                path.rmdir()
+    remove_files(out, before - set(files))

@@ -89,8 +89,8 @@ def _quiet(init, *args) -> None:
     init(*args)
 
 
-def _pool(count: int, site: Site, slugs=None, files=None, init=None, args=None):
-    """A pool of forked workers (or None where fork is unavailable).
+def _pool(count: int, init, *args):
+    """A pool of forked workers, each started with init(*args) (or None where fork is unavailable).
 
     Ctrl-C reaches every process of the terminal's group; a worker that took it would die
     with a traceback mid-task. So signals are held while forking and workers ignore SIGINT;
@@ -99,7 +99,7 @@ def _pool(count: int, site: Site, slugs=None, files=None, init=None, args=None):
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     with output.signals_held():
-        return multiprocessing.get_context("fork").Pool(min(cores(), count), _quiet, (init or _init, *(args or (site, slugs, files))))
+        return multiprocessing.get_context("fork").Pool(min(cores(), count), _quiet, (init, *args))
 
 
 def _map(pool, task, items: list, workers: int) -> list:
@@ -118,7 +118,7 @@ def _map(pool, task, items: list, workers: int) -> list:
 
 def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problems]]:
     """Read many pages, in parallel when there are enough of them."""
-    pool = _pool(len(paths), site) if len(paths) >= MIN_READS and cores() > 1 else None
+    pool = _pool(len(paths), _init, site, None, None) if len(paths) >= MIN_READS and cores() > 1 else None
     if pool is None:
         return [read_one(site, path) for path in paths]
     return _map(pool, _read_task, paths, cores())
@@ -132,7 +132,7 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
     calls keep(page, parsed) after each page, before sending it back: the builder's hook
     that writes the page's cache entry and drops its HTML, which then need not travel.
     """
-    pool = _pool(len(pages), site, args=(site, slugs, files, pages, keep)) if len(pages) >= MIN_PARSES and cores() > 1 else None
+    pool = _pool(len(pages), _init, site, slugs, files, pages, keep) if len(pages) >= MIN_PARSES and cores() > 1 else None
     if pool is None:
         converter = Converter()
         return [(page, converter.parse(site, page, slugs, files)) for page in pages]
@@ -149,7 +149,7 @@ def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple
     """
     pool = None
     if into is not None and len(pages) >= MIN_RENDERS and cores() > 1:
-        pool = _pool(len(pages), None, init=_init_render, args=(render_one, pages, into))
+        pool = _pool(len(pages), _init_render, render_one, pages, into)
     if pool is None:
         return [render_one(page) for page in pages]
     results = _map(pool, _render_task, list(range(len(pages))), cores())

@@ -198,8 +198,9 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
     if page.slug and page.is_explainer:
         parts.get(page, "card", lambda: card_html(env, page))
     if page.claims:
-        parts.get(page, "ledger", lambda: ledger.rows_html(site, env, page))
-        parts.get(page, "export", lambda: ledger.export_lines(site, page))
+        entries = env.globals["claim_entries"](page)
+        parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
+        parts.get(page, "export", lambda: ledger.export_lines(site, entries))
     return parts.made[page.name][1] if page.name in parts.made else {}
 
 

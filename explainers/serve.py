@@ -50,7 +50,6 @@ POLL_SECONDS = 0.025  # how often the watched files are looked at
 SETTLE_SECONDS = 0.025  # a burst of saves closer together than this makes one rebuild
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20  # with no --port, the next free one of 8000..8019
-MOVING_OUTPUT_WAIT = 0.5  # the builder swaps the output folder in with two renames
 
 
 # ---------------------------------------------------------------- watching
@@ -310,12 +309,8 @@ class FileHandler(web.RequestHandler):
 
     async def answer(self, include_body: bool) -> None:
         """Send the reply for the requested path."""
+        # the preview's folder is updated file by file (builder.Warm), never swapped, so it is always there
         reply = self.preview.reply(self.request.path)
-        waited = 0.0
-        while reply.status == 404 and self.preview.built and not self.preview.out.is_dir() and waited < MOVING_OUTPUT_WAIT:
-            await asyncio.sleep(0.01)  # caught between the builder's two renames: ask again
-            waited += 0.01
-            reply = self.preview.reply(self.request.path)
         self.set_status(reply.status)
         self.set_header("Content-Type", reply.content_type)
         self.set_header("Cache-Control", "no-cache")
