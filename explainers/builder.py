@@ -9,6 +9,7 @@ output of a clean build: `--no-cache` makes one, and tests/test_cache.py compare
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import tempfile
@@ -22,8 +23,8 @@ import jinja2
 
 from . import output, parallel
 from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Staging, code_digest, digest, output_intact, paused_gc, stat_record, tree_digest, unchanged
-from .model import Page, Problems, Site
-from .load import is_safe_url, load_site, page_paths
+from .model import Page, PageStub, Problems, Site
+from .load import is_safe_url, load_site, page_paths, read_page
 from .pipeline import Converter, Parsed, check, slug_dep, slug_table, static_files
 from .render import DiskTemplates, MemoryTemplates, Parts, Reuse, render
 
@@ -149,8 +150,9 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
-    kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else {}
     with paused_gc():
+        # the preview's memory, else the cache's site index: pages there are stubs (model.PageStub)
+        kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else cache.index() if cache else {}
         for name in names:
             entry = kept.get(name)
             if entry is None or entry.source != inputs.sources[name]:
@@ -168,7 +170,11 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     pages = [entries[n].page for n in names if entries[n].page is not None and (drafts or not entries[n].page.draft)]
     slugs, files = slug_table(pages), static_files(site)
     all_slugs = digest(repr(sorted(slugs.items())))
-    stale = [page for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
+    for path, name in zip(inputs.paths, names):
+        page = entries[name].page
+        if isinstance(page, PageStub) and "claims" not in page.__dict__:
+            page.load = functools.partial(load_whole, site, cache, name, path, entries[name].source, slugs, files)
+    stale = [page.whole() for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
 
     def keep(page: Page, parsed: Parsed) -> None:
         """In a worker: stage the page's finished entry, then let the page travel back without its HTML."""
@@ -189,8 +195,21 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     return pages, entries, changed
 
 
+def load_whole(site: Site, cache: Cache, name: str, path: Path, source: str, slugs: dict[str, str], files: frozenset[str]) -> Page:
+    """The whole of a page the site index gave as a stub: its cache entry, or, if that went meanwhile, the file converted again."""
+    entry = cache.page(name, source)
+    if entry is not None and entry.parsed and entry.page is not None:
+        return entry.page
+    page = read_page(site, path, Problems())
+    if page is None:
+        raise RuntimeError(f"{site.shown('content/' + name)} changed, and the cache with it, while the build ran; build again")
+    Converter().parse(site, page, slugs, files)
+    return page
+
+
 def converted(entry: PageEntry, page: Page, parsed: Parsed, all_slugs: str) -> PageEntry:
     """The entry of a page just converted: the page and what converting it found."""
+    page.__dict__.pop("facts", None)  # made from the page as it was before
     entry.page, entry.parsed = page, True
     entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
     entry.slug_deps = {ALL_SLUGS: all_slugs} if parsed.all_slugs else parsed.slug_deps
@@ -307,7 +326,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
 
 def convert_again(site: Site, page: Page, pages: list[Page]) -> str:
     """A page's HTML made anew, when the cache's copy turned out damaged or replaced after its entry was read."""
-    copy = deepcopy(page)
+    copy = deepcopy(page.whole())
     Converter().parse(site, copy, slug_table(pages), static_files(site))
     return copy.doc.html
 
@@ -405,6 +424,7 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
         run.warm.parse_env, run.warm.entries, run.warm.parts, run.warm.record = run.inputs.parse_env, entries, parts.made, record
     else:
         run.cache.store_parts(parts.made)
+        run.cache.store_index(entries)
         run.cache.store_build_record(record)
 
 

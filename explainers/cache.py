@@ -11,6 +11,8 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
     parts.pickle               each page's pieces of the site-wide files (render.Parts)
+    index.pickle               every page's entry with a model.PageStub for its page: what
+                               an edit reads of the pages it does not convert or render
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Page, Problem
+from .model import Page, PageStub, Problem
 
 VERSION = 4
 FOLDER = ".cache"
@@ -181,6 +183,19 @@ class Cache:
             for path in folder.iterdir():
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
+
+    def index(self) -> dict:
+        """The last build's entries with stubs for pages (model.PageStub), by content file: {name: PageEntry}."""
+        return self._load(self.folder / "index.pickle", dict) or {}
+
+    def store_index(self, entries: dict[str, PageEntry]) -> None:
+        """Store every entry with its page as a stub; an entry of a page not converted is left out."""
+        index = {}
+        for name, entry in entries.items():
+            if entry.page is not None and entry.parsed:
+                index[name] = PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True,
+                                        entry.note_problems, entry.convert_problems, entry.slug_deps)
+        self._store(self.folder / "index.pickle", index)
 
     def build_record(self) -> BuildRecord | None:
         return self._load(self.folder / "build.pickle", BuildRecord)

@@ -53,7 +53,7 @@ def cmd_check(args) -> int:
     else:
         report(problems)
         if not problems.errors:
-            claims = sum(len(p.claims) for p in pages)
+            claims = sum(p.facts.claims for p in pages)
             print(f"ok: {len(pages)} page(s), {claims} claim(s), {len(problems.warnings)} warning(s)")
     return EXIT_CONTENT if problems.errors else EXIT_OK
 

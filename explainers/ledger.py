@@ -100,7 +100,7 @@ def page_entries(site: Site, page: Page) -> list[Entry]:
 
 def ordered_pages(pages: list[Page]) -> list[Page]:
     """Pages with claims, newest first as on the home page, then by slug for a stable order."""
-    return sorted((p for p in pages if p.claims), key=lambda p: (p.date, p.slug), reverse=True)
+    return sorted((p for p in pages if p.facts.claims), key=lambda p: (p.date, p.slug), reverse=True)
 
 
 def absolute(site: Site, path: str) -> str:
@@ -252,11 +252,8 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
     """The choices of the ledger's filters (statuses in use, source names, pages), from the front matter alone."""
     used, names = set(), set()
     for page in pages:
-        keys = set()
-        for claim in page.claims.values():
-            used.add(claim.status)
-            keys.update(claim.sources)
-        names.update(page.sources[key].name for key in keys if key in page.sources)
+        used.update(page.facts.tally)
+        names.update(page.facts.cited)
     return {
         "status": [Option(s.key, s.label) for s in site.statuses.values() if s.key in used],
         "source": [Option(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))],
@@ -279,8 +276,8 @@ def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
-        for claim in page.claims.values():
-            totals[claim.status] = totals.get(claim.status, 0) + 1
+        for status, count in page.facts.tally.items():
+            totals[status] = totals.get(status, 0) + count
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     html = parts.splice(env.get_template("claims.html").render(

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,86 @@ class Page:
     @property
     def is_explainer(self) -> bool:
         return self.layout == "explainer" and bool(self.slug)
+
+    def whole(self) -> Page:
+        """The page with everything in it (see PageStub)."""
+        return self
+
+    @cached_property
+    def facts(self) -> Facts:
+        """What the site-wide steps read of a converted page's claims and body (see Facts); made once."""
+        used = {ref.claim for ref in self.doc.references}
+        tally: dict[str, int] = {}
+        cited: set[str] = set()
+        for claim in self.claims.values():
+            tally[claim.status] = tally.get(claim.status, 0) + 1
+            cited.update(self.sources[key].name for key in claim.sources if key in self.sources)
+        dates = [claim.checked for claim in self.claims.values() if claim.checked]
+        flagged = tuple((c.id, c.line, c.status, c.id not in used, not c.note) for c in self.claims.values() if c.id not in used or not c.note)
+        return Facts(len(self.claims), tally, frozenset(cited), flagged, min(dates, default=None), tuple(self.doc.links), frozenset(self.doc.anchors))
+
+
+@dataclass
+class Facts:
+    """A converted page's claims and body as check(), the ledger and the listings read them.
+
+    The cache's site index keeps these (with PageStub) so a one-page edit checks and lists
+    a thousand pages without loading each one's claims, references and body.
+    """
+
+    claims: int  # how many claims the page defines
+    tally: dict[str, int]  # status key -> how many of its claims have it
+    cited: frozenset[str]  # names of the sources its claims cite
+    flagged: tuple[tuple[str, int, str, bool, bool], ...]  # (id, line, status, never referenced, no note), in claims' order
+    oldest: dt.date | None  # the earliest `checked` date of its claims
+    links: tuple[Link, ...]
+    anchors: frozenset[str]
+
+
+class PageStub(Page):
+    """A page of the last build as the cache's site index keeps it: front matter fields and Facts.
+
+    The rest of the page (body, sources, claims, doc) is loaded by `load` on first use, so
+    a template or step that reads it still gets it; a one-page edit reads none of it for
+    the pages it does not render.
+    """
+
+    LIGHT = ("path", "rel", "name", "slug", "title", "date", "body_line", "updated", "summary", "draft", "layout", "image")
+
+    @classmethod
+    def of(cls, page: Page) -> PageStub:
+        """The stub of a converted page (itself if it is one)."""
+        if isinstance(page, PageStub):
+            return page
+        stub = cls.__new__(cls)
+        stub.__dict__.update({name: page.__dict__[name] for name in cls.LIGHT})
+        stub.__dict__["facts"] = page.facts
+        return stub
+
+    def __getattr__(self, name: str):
+        # only reached for what the stub lacks: load the whole page once, then act as it
+        load = self.__dict__.get("load")
+        if load is None or name.startswith("__"):
+            raise AttributeError(name)
+        whole = load()
+        del self.__dict__["load"]
+        for key, value in whole.__dict__.items():
+            self.__dict__.setdefault(key, value)
+        return getattr(self, name)
+
+    def __repr__(self) -> str:
+        return f"PageStub({self.name!r})"
+
+    def whole(self) -> Page:
+        """The full page this stands for, as a Page."""
+        self.claims  # noqa: B018 (loads the rest)
+        page = Page.__new__(Page)
+        page.__dict__.update({k: v for k, v in self.__dict__.items() if k != "load"})
+        return page
+
+    def __getstate__(self) -> dict:
+        # the index keeps the stub as it was made; the loader is the build's, set again on loading
+        return {name: self.__dict__[name] for name in (*self.LIGHT, "facts")}
 
 
 @dataclass

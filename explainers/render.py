@@ -150,9 +150,7 @@ def fingerprint_static(site: Site) -> tuple[dict[str, bytes], dict[str, str]]:
 
 def status_counts(site: Site, page: Page) -> list[StatusCount]:
     """How many of a page's claims have each status, in site.yaml's order, zeros left out."""
-    tally: dict[str, int] = {}
-    for claim in page.claims.values():
-        tally[claim.status] = tally.get(claim.status, 0) + 1
+    tally = page.facts.tally
     return [StatusCount(s, tally[s.key]) for s in site.statuses.values() if tally.get(s.key)]
 
 

@@ -75,6 +75,9 @@ def poison(payload) -> None:
     """Make a cached page or piece say POISONED, which no clean build would."""
     if isinstance(payload, cache.PageEntry) and payload.page is not None:
         payload.page.title = "POISONED"
+    elif isinstance(payload, dict) and all(isinstance(entry, cache.PageEntry) for entry in payload.values()):  # index.pickle
+        for entry in payload.values():
+            poison(entry)
     elif isinstance(payload, dict):  # parts.pickle: {page: (key, {piece: text})}
         for _, pieces in payload.values():
             for name in pieces:
@@ -84,6 +87,12 @@ def poison(payload) -> None:
 def poison_with_right_version(site: Path) -> None:
     """A wrong code digest (another builder version) is ignored too."""
     rewrite_entries(site, lambda header: header.__setitem__(1, "not-this-code"))
+
+
+def lose_the_page_entries(site: Path) -> None:
+    """The site index is there but the entries its stubs load from are gone: every page is rendered again (a layout changed)."""
+    shutil.rmtree(site / ".cache" / "pages")
+    edit(site / "layouts" / "explainer.html", "data-edited>", "data-edited-again>")
 
 
 def poison_the_stored_html(site: Path) -> None:
@@ -116,6 +125,7 @@ STEPS = {
     "stored HTML altered": lambda s: (poison_the_stored_html(s), edit(s / "content" / "about.md", "title: About us", "title: About them")),
     "tamper with an output file": lambda s: (s / "public" / "soldiers" / "index.html").write_text("tampered"),
     "add a stray output file": lambda s: (s / "public" / "stray.html").write_text("stray"),
+    "lose the page entries, keep the index": lose_the_page_entries,
     "delete the cache": lambda s: shutil.rmtree(s / ".cache"),
 }
 

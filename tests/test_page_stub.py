@@ -1,0 +1,97 @@
+"""The cache's site index: pages as model.PageStub, whole only when something reads them."""
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+from conftest import make_site
+from explainers import builder
+from explainers.builder import build, load
+from explainers.model import Page, PageStub
+
+
+def pages_of(site: Path) -> list[Page]:
+    result = load(str(site), drafts=True, strict=False, use_cache=False)
+    assert not result.problems.errors
+    return result.pages
+
+
+def test_a_stub_has_its_page_facts_and_loads_the_rest_once(tmp_path: Path):
+    page = next(p for p in pages_of(make_site(tmp_path)) if p.claims)
+    stub = pickle.loads(pickle.dumps(PageStub.of(page)))  # as the index gives it back
+    assert stub.facts == page.facts and stub.title == page.title and stub.url == page.url
+    assert "claims" not in stub.__dict__ and "load" not in stub.__dict__
+    calls = []
+    stub.load = lambda: calls.append(1) or page
+    assert stub.claims == page.claims and stub.doc == page.doc and stub.body == page.body
+    assert calls == [1]
+    whole = stub.whole()
+    assert type(whole) is Page and whole.claims == page.claims and whole.facts == page.facts
+
+
+def test_facts_of_a_page(tmp_path: Path):
+    page = next(p for p in pages_of(make_site(tmp_path)) if p.claims)
+    facts = page.facts
+    assert facts.claims == len(page.claims)
+    assert sum(facts.tally.values()) == len(page.claims)
+    assert facts.anchors == frozenset(page.doc.anchors) and facts.links == tuple(page.doc.links)
+    assert facts.oldest == min(c.checked for c in page.claims.values() if c.checked)
+    used = {ref.claim for ref in page.doc.references}
+    assert [f[0] for f in facts.flagged] == [c.id for c in page.claims.values() if c.id not in used or not c.note]
+
+
+def test_an_edit_loads_only_the_pages_it_renders(tmp_path: Path, monkeypatch):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    index = builder.Cache(site, "", "").folder / "index.pickle"
+    assert index.is_file()
+    loaded = []
+    real = builder.load_whole
+    monkeypatch.setattr(builder, "load_whole", lambda site_, cache, name, *rest: loaded.append(name) or real(site_, cache, name, *rest))
+    edited = site / "content" / "second.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    result = build(str(site))
+    assert result.written and result.rendered == 1
+    # second.md is read again; of the rest only the home page is rendered (it always is)
+    assert loaded == ["index.md"]
+
+
+def test_check_from_the_index_reports_what_a_clean_check_does(tmp_path: Path):
+    site = make_site(tmp_path)
+    (site / "content" / "third.md").write_text(
+        "---\ntitle: Third\ndate: 2023-01-02\nclaims:\n  used:\n    status: verified\n    source: newsweek\n"
+        "  unused:\n    status: verified\n    source: newsweek\n    note: Fine.\n---\n"
+        "See [ours][^used], [a missing anchor](first.md#nowhere) and [another](third.md#nor-here).\n", encoding="utf-8")
+    assert build(str(site)).written
+    for strict in (False, True):
+        fresh = load(str(site), drafts=False, strict=strict, use_cache=False)
+        cached = load(str(site), drafts=False, strict=strict)
+        assert any(isinstance(p, PageStub) for p in cached.pages)
+        assert [str(p) for p in cached.problems] == [str(p) for p in fresh.problems]
+        assert fresh.problems.warnings
+
+
+def test_stale_claims_are_reported_from_stubs_too(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    later = dt.date.today() + dt.timedelta(days=10_000)
+    fresh = load(str(site), drafts=False, strict=False, use_cache=False)
+    cached = load(str(site), drafts=False, strict=False)
+    from explainers.pipeline import check
+    from explainers.model import Problems
+    got, want = Problems(), Problems()
+    check(cached.site, cached.pages, got, strict=False, today=later)
+    check(fresh.site, fresh.pages, want, strict=False, today=later)
+    assert any("last checked" in p.message for p in want)
+    assert [str(p) for p in got] == [str(p) for p in want]
+
+
+def test_an_index_entry_of_other_bytes_is_not_used(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    edited = site / "content" / "about.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: About", "title: About us"), encoding="utf-8")
+    result = load(str(site), drafts=False, strict=False)
+    about = next(p for p in result.pages if p.name == "about.md")
+    assert about.title == "About us" and not isinstance(about, PageStub)
