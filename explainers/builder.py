@@ -348,27 +348,20 @@ def make_staging(cache: Cache | None, inputs: Inputs) -> Staging | None:
 def build_pages(run: Run) -> BuildResult:
     """The part of build() after the shortcut for an unchanged site: read, check, render, write, remember.
 
-    The new output folder is made first; on an incremental build the last output is
-    hard-linked into it on a thread meanwhile (output.Prelink). Whatever happens short of
-    a successful swap, the folder is removed.
+    The build's temporary folder is made first; whatever happens short of a successful
+    swap or commit, it is removed.
     """
     tmp = output.temp_folder(run.target)
-    prelink = None
     try:
         output.start(run.target)
-        if not run.warm and run.record and run.record.out == str(run.target) and run.target.is_dir():
-            prelink = output.Prelink(run.target, tmp, sorted(run.record.files))
-            prelink.start()
-        return render_and_write(run, tmp, prelink)
+        return render_and_write(run, tmp)
     finally:
         if not run.result.written:
-            if prelink:
-                prelink.stop()
             output.discard(tmp)
 
 
-def render_and_write(run: Run, tmp: Path, prelink: output.Prelink | None) -> BuildResult:
-    """Read and check the pages; if all is well, render them into `tmp`, swap it in and remember the build."""
+def render_and_write(run: Run, tmp: Path) -> BuildResult:
+    """Read and check the pages; if all is well, render them into `tmp`, swap or commit it in, and remember the build."""
     site, result, inputs, cache, record, warm, staging = run.site, run.result, run.inputs, run.cache, run.record, run.warm, run.staging
     pages, entries, changed = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, staging)
 
@@ -403,10 +396,12 @@ def render_and_write(run: Run, tmp: Path, prelink: output.Prelink | None) -> Bui
         run.problems.error(*template_problem(site, exc))
         return finish(result, run.started)
     removed = lambda: None  # noqa: E731
-    if warm:
-        output.update(files, run.target, set(record.files) if record and record.out == str(run.target) else None, tmp)
+    if warm:  # the preview's own folder: what the last build wrote is known, and no one else writes there
+        output.update(files, run.target, tmp, set(record.files) if record and record.out == str(run.target) else None)
+    elif record and record.out == str(run.target) and run.target.is_dir():  # the files there are looked for afresh
+        output.update(files, run.target, tmp)
     else:
-        removed = output.write(files, run.target, tmp, prelink)
+        removed = output.write(files, run.target, tmp)
     result.written, result.rendered = True, reuse.rendered
     if cache:
         remember(run, entries, changed, html_of, reuse, parts, files, len(pages))

@@ -1,12 +1,12 @@
-"""Phase 6: write the files into a temporary folder, then swap it in for the output folder.
+"""Phase 6: write the files into a temporary folder, then swap it in for, or commit it into, the output folder.
 
-A failed or interrupted build never touches the output folder; a good one replaces it whole,
-so no file of an earlier build survives that this build did not write. An incremental
-build goes the same way: files that are still right are hard-linked from the last output
-into the new folder rather than written again. On this machine's disk a folder costs
-about 250 us to make and to remove, so for 1,000 pages the linking runs on a thread while
-the build loads and renders (Prelink), and the old folder is removed on a thread while
-the cache is saved. The preview's private folder is instead updated file by file (update).
+A failed or interrupted build never touches the output folder, and a good one leaves no
+file of an earlier build that it did not write. A build with nothing to go on (the first,
+or --no-cache) writes a whole new folder and swaps it in (write); the old folder is
+removed on a thread while the cache is saved. An incremental build, whose last output is
+known, stages only the files that changed and renames them into place (update, commit),
+undoing every step if one fails: on this machine's disk a folder costs about 250 us to
+make and to remove, so re-creating a 1,000-page tree for a one-page edit cost 0.3 s.
 """
 from __future__ import annotations
 
@@ -134,77 +134,21 @@ def discard(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-class Prelink:
-    """Hard-links the last output into the new folder on a thread, while the build reads and renders.
-
-    Making a folder costs about 250 us on this machine's disk, so relinking a 1,000-page
-    output took 0.3 s of a one-page edit; started before the pages are loaded, it is done
-    by the time they are rendered. fill() then replaces what changed and drops what went.
-    """
-
-    def __init__(self, out: Path, tmp: Path, names: list[str]):
-        self.out, self.tmp, self.names = out, tmp, names
-        self.linked: set[str] = set()
-        self.stopping = threading.Event()
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self.run, name="prelink", daemon=True)
-
-    def start(self) -> "Prelink":
-        """Start linking. Apart from __init__ so that the caller holds the object before the
-        thread runs: an interrupt in between must still find it to stop (see stop)."""
-        self.thread.start()
-        return self
-
-    def run(self) -> None:
-        made: set[Path] = {self.tmp}
-        try:
-            for rel in self.names:
-                if self.stopping.is_set():
-                    return
-                target = self.tmp / rel
-                make_parent(target, made)
-                with contextlib.suppress(FileNotFoundError):  # gone since the last build: render makes it anew
-                    link_or_copy(self.out / rel, target)
-                    self.linked.add(rel)
-        except BaseException as exc:  # reported by wait(), in the build's own thread
-            self.failure = exc
-
-    def wait(self) -> set[str]:
-        """The names linked, once the thread is done."""
-        self.thread.join()
-        if self.failure is not None:
-            raise self.failure
-        return self.linked
-
-    def stop(self) -> None:
-        """Stop early (the build failed) and wait, so the folder can be removed."""
-        self.stopping.set()
-        if self.thread.is_alive() or self.thread.ident is not None:
-            self.thread.join()
-
-
-def fill(files: dict[str, bytes | Path], tmp: Path, out: Path | None = None, prelinked: set[str] = frozenset()) -> None:
-    """Write every file into the new folder; a Path is linked (or copied) unless it is already there.
-
-    `prelinked` names files a Prelink put there from `out`: kept when they are still right,
-    replaced (by a new file, never written through the shared link) when not, removed when gone.
-    """
+def fill(files: dict[str, bytes | Path], tmp: Path) -> None:
+    """Write every file into the new folder; a Path is linked (or copied) unless it is already there."""
     made: set[Path] = {tmp}
     for rel, data in sorted(files.items()):
         target = tmp / rel
-        if isinstance(data, Path) and (data == target or (rel in prelinked and data == out / rel)):
-            continue  # rendered straight into the folder by a worker, or linked there already
+        if isinstance(data, Path) and data == target:
+            continue  # rendered straight into the folder by a worker
         make_parent(target, made)
-        if rel in prelinked:
-            target.unlink()  # the link is the last output's file too: write a new one, not through it
         if isinstance(data, Path):
             link_or_copy(data, target)
         else:
             target.write_bytes(data)
-    remove_files(tmp, prelinked - set(files))
 
 
-def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, prelink: Prelink | None = None):
+def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None):
     """Write every file into a fresh folder (`tmp`, from start(), or a new one) and swap it in for `out`.
 
     A value that is a Path is a file of the current output that is still right: it is
@@ -216,15 +160,13 @@ def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, pr
     try:
         if not tmp.is_dir():
             start(out)
-        fill(files, tmp, out, prelink.wait() if prelink else frozenset())
+        fill(files, tmp)
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         with signals_held():  # Ctrl-C between the two renames would leave no output folder
             if out.exists():
                 os.rename(out, old)
             os.rename(tmp, out)
     except BaseException:
-        if prelink:
-            prelink.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old", daemon=True)
@@ -232,35 +174,93 @@ def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, pr
     return remover.join
 
 
-def update(files: dict[str, bytes | Path], out: Path, before: set[str] | None = None, tmp: Path | None = None) -> None:
-    """Bring a private folder (the preview's) up to date file by file: each write is atomic, the whole is not.
+def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, before: set[str] | None = None) -> None:
+    """Bring an output folder up to date in place, writing only what changed: all of it, or none of it.
 
-    A Path value is the file already in place, or one a worker rendered into `tmp`, which is
-    moved in; other files are written beside their target and renamed over it. Files of the
-    folder that are not in `files` are removed: those of `before` (what the last build
-    wrote), or, when that is not known, any found there.
+    A Path value that is the file already in `out` stays as it is. Every other file is
+    first made complete in `tmp` (from start(); a worker rendered it there, or it is written there now);
+    then commit() renames each over its target and moves out the files that went: those of
+    `before` (what the last build wrote) not in `files`, or, when that is not known, any
+    such file found in `out`. A one-page edit of a 1,000-page site so renames a handful of
+    files, where swapping in a whole new folder meant making 1,000 folders again.
     """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    made: set[Path] = set()
+    tmp = tmp or start(out)
     try:
+        if before is None:
+            before = files_in(out)
+        staged, made = [], {tmp}
         for rel, data in sorted(files.items()):
-            target = out / rel
-            if isinstance(data, Path) and data == target:
+            if isinstance(data, Path) and data == out / rel:
                 continue
-            make_parent(target, made)
-            if isinstance(data, Path):
-                if tmp is not None and data.is_relative_to(tmp):
-                    os.replace(data, target)
+            target = tmp / rel
+            if not (isinstance(data, Path) and data == target):
+                make_parent(target, made)
+                if isinstance(data, Path):
+                    link_or_copy(data, target)
                 else:
-                    shutil.copy2(data, target)
-                continue
-            part = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            part.write_bytes(data)
-            os.replace(part, target)
+                    target.write_bytes(data)
+            staged.append(rel)
+        commit(out, tmp, staged, sorted(before - set(files)))
     finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-    if before is None:
-        before = {os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/") for folder, _, names in os.walk(out) for name in names}
-    remove_files(out, before - set(files))
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def files_in(folder: Path) -> set[str]:
+    """Every file under a folder, as posix paths relative to it."""
+    return {os.path.relpath(os.path.join(path, name), folder).replace(os.sep, "/") for path, _, names in os.walk(folder) for name in names}
+
+
+def commit(out: Path, tmp: Path, staged: list[str], gone: list[str]) -> None:
+    """Rename each staged file of `tmp` over its place in `out` and take away the files gone, undoing it all on any failure.
+
+    Ctrl-C is held meanwhile. What is replaced or removed is kept until the end as a hard
+    link in a folder beside `out`, so an error part-way (a full disk, a folder where a file
+    should go) puts every file back and removes the folders made: the output is as it was.
+    """
+    kept = out.parent / f".{out.name}.tmp-kept-{os.getpid()}"
+    undo: list[tuple[Path, Path | None]] = []  # (file in out, its old self kept, or None when it is new)
+    folders: list[Path] = []  # folders made in out
+    try:
+        kept.mkdir()
+        with signals_held():
+            for number, rel in enumerate(staged):
+                target, old = out / rel, kept / str(number)
+                try:
+                    os.link(target, old)
+                except FileNotFoundError:
+                    old = None
+                    folders += make_folders(target.parent, out)
+                undo.append((target, old))
+                os.replace(tmp / rel, target)
+            for number, rel in enumerate(gone, len(staged)):
+                target, old = out / rel, kept / str(number)
+                with contextlib.suppress(FileNotFoundError):
+                    os.rename(target, old)
+                    undo.append((target, old))
+    except BaseException:
+        with signals_held():
+            for target, old in reversed(undo):
+                if old is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(old, target)
+            for folder in reversed(folders):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+    remove_files(out, set(gone))  # the files are gone already; this removes the folders they leave empty
+
+
+def make_folders(folder: Path, top: Path) -> list[Path]:
+    """Make a folder and the missing ones above it, up to `top`; the ones made, outermost first."""
+    missing = []
+    while folder != top and not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))

@@ -1,4 +1,4 @@
-"""output.py on its own: the swap of a whole folder (write) and the preview's file-by-file update."""
+"""output.py on its own: the swap of a whole folder (write) and the in-place commit of what changed (update)."""
 from __future__ import annotations
 
 import os
@@ -35,18 +35,29 @@ def test_write_keeps_what_a_worker_already_put_in_the_new_folder(tmp_path: Path)
     assert not tmp.exists()
 
 
-def test_a_prelinked_folder_keeps_what_is_right_replaces_what_changed_and_drops_what_went(tmp_path: Path):
+def test_update_commits_only_what_changed_and_drops_strays(tmp_path: Path):
     out = tmp_path / "public"
     output.write({"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b", "gone/deep/index.html": b"g"}, out)()
     before = {rel: (out / rel).stat().st_ino for rel in ("a/index.html", "b/index.html")}
-    tmp = output.temp_folder(out)
-    output.start(out)
-    prelink = output.Prelink(out.resolve(), tmp, ["404.html", "a/index.html", "b/index.html", "gone/deep/index.html", "vanished.html"]).start()
-    output.write({"404.html": b"x", "a/index.html": out.resolve() / "a" / "index.html", "b/index.html": b"new b"}, out, tmp, prelink)()
-    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "b/index.html": b"new b"}
-    assert (out / "a" / "index.html").stat().st_ino == before["a/index.html"]  # the same file, linked
-    assert (out / "b" / "index.html").stat().st_ino != before["b/index.html"]  # a new file, not written through the link
+    (out / "stray.html").write_bytes(b"not ours")
+    output.update({"404.html": b"x", "a/index.html": out.resolve() / "a" / "index.html", "b/index.html": b"new b", "n/e/w.html": b"w"}, out)
+    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "b/index.html": b"new b", "n/e/w.html": b"w"}
+    assert (out / "a" / "index.html").stat().st_ino == before["a/index.html"]  # left alone
+    assert (out / "b" / "index.html").stat().st_ino != before["b/index.html"]  # renamed in, not written through
     assert not (out / "gone").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_an_update_that_fails_part_way_puts_everything_back(tmp_path: Path):
+    out = tmp_path / "public"
+    output.write({"404.html": b"x", "a/index.html": b"a", "gone.html": b"g"}, out)()
+    (out / "z").mkdir()  # a folder where the update puts a file: the last rename fails
+    (out / "z" / "keep.txt").write_bytes(b"k")
+    before = tree(out)
+    with pytest.raises(OSError):
+        output.update({"404.html": b"new", "a/index.html": b"new a", "new/deep/index.html": b"n", "z": b"file"}, out)
+    assert tree(out) == before
+    assert not (out / "new").exists()  # the folders made for new files go again
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
@@ -70,7 +81,7 @@ def test_update_writes_changes_moves_worker_files_and_removes_what_is_gone(tmp_p
     (tmp / "c").mkdir()
     (tmp / "c" / "index.html").write_bytes(b"rendered by a worker")
     second = {"404.html": b"y", "a/index.html": out / "a" / "index.html", "c/index.html": tmp / "c" / "index.html"}
-    output.update(second, out, set(first) if known else None, tmp)
+    output.update(second, out, tmp, set(first) if known else None)
     assert tree(out) == {"404.html": b"y", "a/index.html": b"a", "c/index.html": b"rendered by a worker"}
     assert (out / "a" / "index.html").stat().st_ino == unchanged.st_ino  # left alone, not rewritten
     assert not (out / "b").exists() and not (out / "deep").exists()  # emptied folders go too
