@@ -48,6 +48,17 @@ def absolute(site: Site, path: str) -> str:
     return urllib.parse.urljoin(site.base_url, path)
 
 
+def page_urls(site: Site):
+    """absolute() for the paths of pages ("" or "slug/"), made by joining strings.
+
+    A slug is one segment of lowercase letters, digits and '-', so urljoin of it is the
+    URL of the folder it sits in plus the slug, whichever slug it is; urljoin itself took
+    40 ms of each build of a thousand pages.
+    """
+    folder = absolute(site, "0/")[:-2]
+    return lambda path: folder + path if path else absolute(site, path)
+
+
 def changed(page: Page) -> dt.date:
     """When a page last changed, by its own account: `updated`, else its publication date."""
     return page.updated or page.date
@@ -102,10 +113,10 @@ def sitemap(site: Site, pages: list[Page]) -> bytes:
     listed = sorted((p for p in pages if p.slug), key=lambda p: p.url)
     # the home page lists every explainer, so it changes whenever any page does
     home_changed = max((changed(p) for p in pages), default=None)
-    lines = []
+    lines, url_of = [], page_urls(site)
     for path, day in [("", home_changed)] + [(p.url, changed(p)) for p in listed]:
         lines.append("  <url>")
-        lines.append(element(2, "loc", absolute(site, path)))
+        lines.append(element(2, "loc", url_of(path)))
         if day is not None:
             lines.append(element(2, "lastmod", day.isoformat()))
         lines.append("  </url>")
@@ -125,8 +136,9 @@ def feed(site: Site, pages: list[Page]) -> bytes:
     lines.append("  </author>")
     lines.append(element(1, "link", rel="alternate", type="text/html", href=site.base_url))
     lines.append(element(1, "link", rel="self", type="application/atom+xml", href=absolute(site, "feed.xml")))
+    url_of = page_urls(site)
     for page in explainers_newest_first(pages):
-        url = absolute(site, page.url)
+        url = url_of(page.url)
         lines += [
             "  <entry>",
             element(2, "id", url),

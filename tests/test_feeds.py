@@ -96,3 +96,21 @@ def test_feed_and_sitemap_equal_what_elementtree_writes(site_fields, pages):
     assert feeds.sitemap(site, made) == ref_sitemap(site, made)
     etree.fromstring(feeds.feed(site, made))  # well-formed whatever the input
     etree.fromstring(feeds.sitemap(site, made))
+
+
+BASE_URLS = st.builds(
+    lambda scheme, host, parts, tail: f"{scheme}://{host}/{'/'.join(parts)}{tail}",
+    st.sampled_from(["http", "https"]),
+    st.sampled_from(["example.org", "example.org:8080", "user@host", "[::1]"]),
+    st.lists(st.sampled_from(["a", "sub", ".", "..", "%2F", "b c", ""]), max_size=4),
+    st.sampled_from(["/", "", "/?q=1", "/#top", "/index.html", "?x"]),
+)
+
+
+@given(base_url=BASE_URLS, slug=st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True))
+def test_page_urls_are_what_urljoin_makes(base_url: str, slug: str):
+    site = make_site("t", "", {})
+    site.base_url = base_url
+    url_of = feeds.page_urls(site)
+    assert url_of(f"{slug}/") == feeds.absolute(site, f"{slug}/")
+    assert url_of("") == feeds.absolute(site, "")
