@@ -13,6 +13,9 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     parts.pickle               each page's pieces of the site-wide files (render.Parts)
     index.pickle               every page's entry with a model.PageStub for its page: what
                                an edit reads of the pages it does not convert or render
+    *-changes.pickle           what changed in parts or index since that file was written
+                               (see Cache.layered): an edit writes its few pages' worth, not
+                               the whole 40 MB of pieces again
 """
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ import gc
 import hashlib
 import os
 import pickle
+import secrets
 import sys
+from typing import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +153,8 @@ class Cache:
         self.folder = root / FOLDER
         self.code = code
         self.env = env  # digest of everything besides the page itself that reading or parsing a page depends on
+        self.bases: dict[str, tuple[str, dict, int]] = {}  # layered file -> (its base's token, the changes read, size)
+        self.given: dict[str, dict] = {}  # layered file -> the dict layered() returned, to tell what changed
 
     def _load(self, path: Path | str, kind: type, rest: bool = False):
         """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
@@ -184,18 +191,59 @@ class Cache:
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
 
+    def layered(self, stem: str) -> dict:
+        """A dict kept as a base file and a file of the changes made since (see store_layered); {} if none."""
+        base = self._load(self.folder / f"{stem}.pickle", tuple)
+        if base is None or len(base) != 2:
+            return {}
+        token, data = base
+        changes = self._load(self.folder / f"{stem}-changes.pickle", tuple)
+        if changes is None or len(changes) != 2 or changes[0] != token:  # made on another base: not ours
+            changes = (token, {})
+        for key, value in changes[1].items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        self.bases[stem] = (token, changes[1], len(data))
+        self.given[stem] = dict(data)
+        return data
+
+    def store_layered(self, stem: str, changes: dict, whole: Callable[[], dict]) -> None:
+        """Store what changed (a value None: the key went) beside the base read by layered(), or all of `whole()` afresh.
+
+        Once the changes add up to an eighth of the whole, the base is written again.
+        """
+        token, earlier, size = self.bases.get(stem, ("", {}, 0))
+        if token:
+            merged = {**earlier, **changes}
+            if len(merged) <= max(16, size // 8):
+                self._store(self.folder / f"{stem}-changes.pickle", (token, merged))
+                self.bases[stem] = (token, merged, size)
+                return
+        data = whole()
+        token = secrets.token_hex(8)
+        self._store(self.folder / f"{stem}.pickle", (token, data))
+        with contextlib.suppress(OSError):  # made on the old base: ignored if left (its token is not this one)
+            os.unlink(self.folder / f"{stem}-changes.pickle")
+        self.bases[stem] = (token, {}, len(data))
+
     def index(self) -> dict:
         """The last build's entries with stubs for pages (model.PageStub), by content file: {name: PageEntry}."""
-        return self._load(self.folder / "index.pickle", dict) or {}
+        return self.layered("index")
 
     def store_index(self, entries: dict[str, PageEntry]) -> None:
-        """Store every entry with its page as a stub; an entry of a page not converted is left out."""
-        index = {}
-        for name, entry in entries.items():
-            if entry.page is not None and entry.parsed:
-                index[name] = PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True,
-                                        entry.note_problems, entry.convert_problems, entry.slug_deps)
-        self._store(self.folder / "index.pickle", index)
+        """Store every content file's entry, pages as stubs: those not as index() gave them; an entry of a page not converted is left out."""
+        given = self.given.get("index", {})
+        changed = {name for name, entry in entries.items() if given.get(name) is not entry} | (set(given) - set(entries))
+
+        def stub(entry: PageEntry) -> PageEntry | None:
+            if entry is None or entry.page is None or not entry.parsed:
+                return None
+            return PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True,
+                             entry.note_problems, entry.convert_problems, entry.slug_deps)
+        self.store_layered("index", {name: stub(entries.get(name)) for name in changed},
+                           lambda: {name: s for name, s in ((n, stub(e)) for n, e in entries.items()) if s is not None})
 
     def build_record(self) -> BuildRecord | None:
         return self._load(self.folder / "build.pickle", BuildRecord)
@@ -205,10 +253,14 @@ class Cache:
 
     def parts(self) -> dict:
         """The last build's pieces of site-wide files, by page: {name: (key, {piece: text})}."""
-        return self._load(self.folder / "parts.pickle", dict) or {}
+        return self.layered("parts")
 
     def store_parts(self, parts: dict) -> None:
-        self._store(self.folder / "parts.pickle", parts)
+        """Store every page's pieces: those not as parts() gave them."""
+        given = self.given.get("parts", {})
+        changed = {name for name, made in parts.items() if name not in given or given[name][0] != made[0] or given[name][1] != made[1]}
+        changed |= set(given) - set(parts)
+        self.store_layered("parts", {name: parts.get(name) for name in changed}, lambda: parts)
 
 
 class Staging:

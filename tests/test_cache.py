@@ -246,3 +246,39 @@ def test_another_base_url_with_the_same_path_reuses_converted_pages(tmp_path: Pa
     assert "http://127.0.0.1:8000/explainers/" in (tmp_path / "preview" / "feed.xml").read_text()
     build(str(site), out=tmp_path / "elsewhere", base_url="https://example.org/other/")
     assert converted  # another path: links starting with '/' read differently, so pages are converted again
+
+
+def test_a_layered_file_keeps_changes_beside_its_base_until_they_add_up(tmp_path: Path):
+    def fresh() -> cache.Cache:
+        return cache.Cache(tmp_path, "code", "env")
+
+    whole = {f"k{i}": i for i in range(200)}
+    first = fresh()
+    assert first.layered("parts") == {}
+    first.store_layered("parts", {}, lambda: dict(whole))
+    base = tmp_path / ".cache" / "parts.pickle"
+    written = base.stat().st_mtime_ns
+    second = fresh()
+    assert second.layered("parts") == whole
+    second.store_layered("parts", {"k1": "one", "k2": None, "new": 7}, lambda: pytest.fail("an edit rewrote the base"))
+    third = fresh()
+    assert third.layered("parts") == {**{k: v for k, v in whole.items() if k != "k2"}, "k1": "one", "new": 7}
+    assert base.stat().st_mtime_ns == written
+    # changes accumulate in the one changes file, until they pass an eighth of the whole
+    third.store_layered("parts", {f"k{i}": -i for i in range(10, 40)}, lambda: {"rewritten": True})
+    assert fresh().layered("parts") == {"rewritten": True}
+    assert not (tmp_path / ".cache" / "parts-changes.pickle").exists()
+
+
+def test_changes_made_on_another_base_are_ignored(tmp_path: Path):
+    one = cache.Cache(tmp_path, "code", "env")
+    one.layered("index")
+    one.store_layered("index", {}, lambda: {"a": 1})
+    one.store_layered("index", {"a": 2}, lambda: pytest.fail("rewrote"))
+    changes = (tmp_path / ".cache" / "index-changes.pickle").read_bytes()
+    one.bases.clear()
+    one.store_layered("index", {}, lambda: {"a": 3})  # a new base (new token)
+    (tmp_path / ".cache" / "index-changes.pickle").write_bytes(changes)  # the old base's changes come back
+    assert cache.Cache(tmp_path, "code", "env").layered("index") == {"a": 3}
+    (tmp_path / ".cache" / "index-changes.pickle").write_bytes(changes[:20])  # a damaged changes file
+    assert cache.Cache(tmp_path, "code", "env").layered("index") == {"a": 3}
