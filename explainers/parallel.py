@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import load, output
-from .model import Page, Problems, Site
+from .model import Doc, Page, Problems, Site
 from .pipeline import Converter, Parsed
 
 # Below these many pages, forking workers costs more than it saves. From per-page costs
@@ -44,6 +44,7 @@ def cores() -> int:
 
 def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None, pages: list[Page] | None = None,
           keep: Callable[[Page, Parsed], None] | None = None) -> None:
+    gc.freeze()  # what the parent had is never garbage here: do not walk it on every full collection
     gc.enable()  # the parent may have paused collection; a worker converting pages makes garbage cycles
     _worker.update(site=site, slugs=slugs, files=files, pages=pages, keep=keep, converter=None)
 
@@ -59,14 +60,22 @@ def _read_task(path: Path) -> tuple[Page | None, Problems]:
     return read_one(_worker["site"], path)
 
 
-def _parse_task(index: int) -> tuple[Page, Parsed]:
+def _parse_task(index: int) -> tuple[Doc, list[tuple[str, str]], Parsed]:
     if _worker["converter"] is None:
         _worker["converter"] = Converter()
     page = _worker["pages"][index]  # inherited by fork, not sent
     parsed = _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])
     if _worker["keep"] is not None:
         _worker["keep"](page, parsed)
-    return page, parsed
+    # only what converting added to the page travels back: the parent has the rest
+    return page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed
+
+
+def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
+    """Put what a worker's conversion made (the doc and each claim's rendered note) into the parent's copy of the page."""
+    page.doc = doc
+    for claim, (note_html, note_text) in zip(page.claims.values(), notes):
+        claim.note_html, claim.note_text = note_html, note_text
 
 
 def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
@@ -128,15 +137,19 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
                 keep: Callable[[Page, Parsed], None] | None = None) -> list[tuple[Page, Parsed]]:
     """Convert many pages (notes and body), in parallel when there are enough of them.
 
-    The pages that come back from workers are copies: use the returned ones. A worker
-    calls keep(page, parsed) after each page, before sending it back: the builder's hook
-    that writes the page's cache entry and drops its HTML, which then need not travel.
+    The pages are converted in place: a worker sends back only the page's doc and rendered
+    notes, which are put into the page here. A worker calls keep(page, parsed) after each
+    page, before sending it back: the builder's hook that writes the page's cache entry and
+    drops its HTML, which then need not travel.
     """
     pool = _pool(len(pages), _init, site, slugs, files, pages, keep) if len(pages) >= MIN_PARSES and cores() > 1 else None
     if pool is None:
         converter = Converter()
         return [(page, converter.parse(site, page, slugs, files)) for page in pages]
-    return _map(pool, _parse_task, list(range(len(pages))), cores())
+    results = _map(pool, _parse_task, list(range(len(pages))), cores())
+    for page, (doc, notes, _) in zip(pages, results):
+        converted_into(page, doc, notes)
+    return [(page, parsed) for page, (_, _, parsed) in zip(pages, results)]
 
 
 def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:
