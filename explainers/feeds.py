@@ -31,13 +31,14 @@ HEADERS = "_headers"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_names: dict[str, str]) -> dict[str, bytes]:
+def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_names: dict[str, str], piece=None) -> dict[str, bytes]:
     """The sitemap, the Atom feed and (unless static/ has its own) the headers file, by output path.
 
-    `asset_names` maps each static file to its output name (render.fingerprint_static).
+    `asset_names` maps each static file to its output name (render.fingerprint_static);
+    `piece` is render.Parts.get, which keeps each page's entries between builds.
     """
     published = [p for p in pages if not p.draft]  # a --drafts preview still announces no draft
-    files = {"sitemap.xml": sitemap(site, published), "feed.xml": feed(site, published)}
+    files = {"sitemap.xml": sitemap(site, published, piece), "feed.xml": feed(site, published, piece)}
     if not (site.root / "static" / HEADERS).is_file():
         files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
     return files
@@ -92,15 +93,26 @@ def element(depth: int, tag: str, text: str | None = None, **attrs: str) -> str:
     return f"{'  ' * depth}<{tag}{names}>{body}</{tag}>" if body else f"{'  ' * depth}<{tag}{names} />"
 
 
-def document(root: str, attrs: dict[str, str], lines: list[str]) -> bytes:
-    """An XML document: declaration, the root element around the given indented lines, final newline.
+def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[bytes] = ()) -> bytes:
+    """An XML document: declaration, the root element around the given indented lines and entries, final newline.
 
     Written as text rather than through ElementTree: a thousand-page feed took 100 ms to
     build and indent as a tree, and every preview save rebuilds it.
     """
     names = "".join(f' {name}="{escape_attribute(value)}"' for name, value in attrs.items())
     inner = "".join(line + "\n" for line in lines)
-    return f"<?xml version='1.0' encoding='utf-8'?>\n<{root}{names}>\n{inner}</{root}>\n".encode("utf-8")
+    head = f"<?xml version='1.0' encoding='utf-8'?>\n<{root}{names}>\n{inner}".encode("utf-8")
+    return b"".join([head, *entries, f"</{root}>\n".encode("utf-8")])
+
+
+def made_now(page: Page, name: str, make) -> bytes:
+    """A page's entry made afresh (where no render.Parts keeps entries between builds)."""
+    return make().encode("utf-8")
+
+
+def lines_text(lines: list[str]) -> str:
+    """Lines as text, each ending in a newline."""
+    return "".join(line + "\n" for line in lines)
 
 
 def explainers_newest_first(pages: list[Page]) -> list[Page]:
@@ -108,22 +120,26 @@ def explainers_newest_first(pages: list[Page]) -> list[Page]:
     return sorted((p for p in pages if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
 
 
-def sitemap(site: Site, pages: list[Page]) -> bytes:
+def sitemap(site: Site, pages: list[Page], piece=None) -> bytes:
     """sitemap.xml: the home page and every page with a URL, each with its last change."""
+    piece, url_of = piece or made_now, page_urls(site)
     listed = sorted((p for p in pages if p.slug), key=lambda p: p.url)
     # the home page lists every explainer, so it changes whenever any page does
     home_changed = max((changed(p) for p in pages), default=None)
-    lines, url_of = [], page_urls(site)
-    for path, day in [("", home_changed)] + [(p.url, changed(p)) for p in listed]:
-        lines.append("  <url>")
-        lines.append(element(2, "loc", url_of(path)))
-        if day is not None:
-            lines.append(element(2, "lastmod", day.isoformat()))
-        lines.append("  </url>")
-    return document("urlset", {"xmlns": SITEMAP}, lines)
+    entries = [lines_text(sitemap_entry(url_of(""), home_changed)).encode("utf-8")]
+    entries += [piece(p, "sitemap", lambda p=p: lines_text(sitemap_entry(url_of(p.url), changed(p)))) for p in listed]
+    return document("urlset", {"xmlns": SITEMAP}, [], entries)
 
 
-def feed(site: Site, pages: list[Page]) -> bytes:
+def sitemap_entry(url: str, day: dt.date | None) -> list[str]:
+    """One <url> of the sitemap, as lines."""
+    lines = ["  <url>", element(2, "loc", url)]
+    if day is not None:
+        lines.append(element(2, "lastmod", day.isoformat()))
+    return lines + ["  </url>"]
+
+
+def feed(site: Site, pages: list[Page], piece=None) -> bytes:
     """feed.xml: an Atom feed of the explainers, newest first, each with its summary."""
     lines = [element(1, "id", site.base_url), element(1, "title", site.title)]
     if site.description:
@@ -136,20 +152,23 @@ def feed(site: Site, pages: list[Page]) -> bytes:
     lines.append("  </author>")
     lines.append(element(1, "link", rel="alternate", type="text/html", href=site.base_url))
     lines.append(element(1, "link", rel="self", type="application/atom+xml", href=absolute(site, "feed.xml")))
-    url_of = page_urls(site)
-    for page in explainers_newest_first(pages):
-        url = url_of(page.url)
-        lines += [
-            "  <entry>",
-            element(2, "id", url),
-            element(2, "title", page.title),
-            element(2, "link", rel="alternate", type="text/html", href=url),
-            element(2, "published", timestamp(page.date)),
-            element(2, "updated", timestamp(changed(page))),
-            element(2, "summary", page.summary or page.title, type="text"),
-            "  </entry>",
-        ]
-    return document("feed", {"xmlns": ATOM, "xml:lang": site.language}, lines)
+    piece, url_of = piece or made_now, page_urls(site)
+    entries = [piece(page, "feed", lambda page=page: feed_entry(url_of(page.url), page)) for page in explainers_newest_first(pages)]
+    return document("feed", {"xmlns": ATOM, "xml:lang": site.language}, lines, entries)
+
+
+def feed_entry(url: str, page: Page) -> str:
+    """One <entry> of the feed, as text."""
+    return lines_text([
+        "  <entry>",
+        element(2, "id", url),
+        element(2, "title", page.title),
+        element(2, "link", rel="alternate", type="text/html", href=url),
+        element(2, "published", timestamp(page.date)),
+        element(2, "updated", timestamp(changed(page))),
+        element(2, "summary", page.summary or page.title, type="text"),
+        "  </entry>",
+    ])
 
 
 def page_policy(env: jinja2.Environment) -> str | None:

@@ -77,7 +77,7 @@ class MemoryTemplates(jinja2.BytecodeCache):
 
 @dataclass
 class Parts:
-    """Pieces of the site-wide files that come from one page: its home card, ledger rows and claims.json lines.
+    """Pieces of the site-wide files that come from one page: its home card, ledger rows, claims.json lines, feed and sitemap entries.
 
     They are kept between builds (cache.parts) under a key of everything the page and the
     templates were made from, so a one-page edit makes that page's pieces again and joins
@@ -192,9 +192,13 @@ def card_html(env: jinja2.Environment, page: Page) -> str:
 
 
 def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -> dict[str, bytes]:
-    """All the pieces of site-wide files a page gives (as the home page and the ledger would ask for them)."""
+    """All the pieces of site-wide files a page gives (as the home page, the ledger and the feeds would ask for them)."""
+    if page.slug:
+        url = feeds.page_urls(site)(page.url)
+        parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page))))
     if page.slug and page.is_explainer:
         parts.get(page, "card", lambda: card_html(env, page))
+        parts.get(page, "feed", lambda: feeds.feed_entry(url, page))
     if page.claims:
         entries = env.globals["claim_entries"](page)
         parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
@@ -281,7 +285,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(html_of(home) if home else ""), **shared)
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
-    files.update(feeds.render_files(site, pages, env, asset_names))
+    files.update(feeds.render_files(site, pages, env, asset_names, parts.get))
     files.update(ledger.render_files(site, pages, env, parts))
     return files
 

@@ -108,3 +108,13 @@ def test_leftovers_of_a_running_build_are_left_alone_and_a_dead_ones_removed(tmp
     finally:
         running.kill()
         running.wait()
+
+
+def test_update_leaves_a_file_that_already_holds_the_bytes(tmp_path: Path):
+    out = tmp_path / "public"
+    output.write({"404.html": b"x", "same.html": b"same", "other.html": b"old"}, out)()
+    before = {name: (out / name).stat().st_ino for name in ("same.html", "other.html")}
+    output.update({"404.html": b"x", "same.html": b"same", "other.html": b"new"}, out)
+    assert tree(out) == {"404.html": b"x", "same.html": b"same", "other.html": b"new"}
+    assert (out / "same.html").stat().st_ino == before["same.html"]
+    assert (out / "other.html").stat().st_ino != before["other.html"]
