@@ -52,7 +52,8 @@ class Warm:
 
     parse_env: str = ""  # the entries below were read and converted under this
     entries: dict[str, PageEntry] = field(default_factory=dict)
-    parts: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)  # render.Parts.made: each page's pieces' key and digests
+    pieces: dict = field(default_factory=dict)  # their bytes, as cache.pieces() gives them
     record: BuildRecord | None = None
     templates: MemoryTemplates = field(default_factory=MemoryTemplates)
     sources: dict = field(default_factory=dict)  # content file -> (stat, digest), for gather_inputs
@@ -388,8 +389,11 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
         layout_names_key=record.layout_names_key if record else "",
         html=html_of,
     )
-    previous_parts = (warm.parts if warm and warm.parts else cache.parts()) if cache else {}
-    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts)
+    if warm and warm.parts:
+        previous_parts, stored = warm.parts, lambda: warm.pieces or cache.pieces()
+    else:
+        previous_parts, stored = (cache.parts(), cache.pieces) if cache else ({}, dict)
+    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts, stored=stored)
     try:
         files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash
@@ -417,10 +421,25 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
     record = BuildRecord(str(run.target), records, run.key, list(run.problems), page_count, reuse.layout_names, reuse.layout_names_key)
     if run.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
         run.warm.parse_env, run.warm.entries, run.warm.parts, run.warm.record = run.inputs.parse_env, entries, parts.made, record
+        keep_pieces(run.warm, parts)
     else:
-        run.cache.store_parts(parts.made)
+        run.cache.store_parts(parts.made, parts.fresh, parts.bytes_to_keep)
         run.cache.store_index(entries)
         run.cache.store_build_record(record)
+
+
+def keep_pieces(warm: Warm, parts: Parts) -> None:
+    """Keep the bytes of the pieces in the preview's memory: those made now, over those it had or loaded."""
+    pieces = parts.bulk if parts.bulk is not None else warm.pieces
+    for name in parts.fresh:
+        value = parts.bytes_to_keep(name)
+        if value is None:
+            pieces.pop(name, None)
+        else:
+            pieces[name] = value
+    for name in set(pieces) - set(parts.made):
+        del pieces[name]
+    warm.pieces = pieces
 
 
 def previous_output(record: BuildRecord | None, out: Path):

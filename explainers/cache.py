@@ -146,6 +146,39 @@ def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"
         pass
 
 
+def store_base(path: Path, code: str, env: str, token: str, data: dict) -> None:
+    """Write a layered file's base atomically: the header, (token, size), then the dict, so the head reads alone."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump((VERSION, code, env, 0, digest(b"")), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((token, len(data)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load_base(path: Path, code: str, env: str, head_only: bool) -> tuple[str, int, dict | None] | None:
+    """A layered file's base: (token, size, the dict or None with `head_only`); None when missing, corrupt or stale."""
+    try:
+        with open(path, "rb") as f:
+            version, made_by, made_in, _, _ = pickle.load(f)
+            if version != VERSION or made_by != code or made_in != env:
+                return None
+            token, size = pickle.load(f)
+            if head_only:
+                return token, size, None
+            data = pickle.load(f)
+            whole = f.read(1) == b""
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
+        return None
+    if not isinstance(token, str) or not isinstance(data, dict) or not whole:
+        return None
+    return token, size, data
+
+
 class Cache:
     """The cache folder of one site, checked against the builder's code digest."""
 
@@ -191,21 +224,26 @@ class Cache:
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
 
-    def layered(self, stem: str) -> dict:
-        """A dict kept as a base file and a file of the changes made since (see store_layered); {} if none."""
-        base = self._load(self.folder / f"{stem}.pickle", tuple)
-        if base is None or len(base) != 2:
+    def layered(self, stem: str, head_only: bool = False) -> dict:
+        """A dict kept as a base file and a file of the changes made since (see store_layered); {} if none.
+
+        With `head_only`, only what store_layered needs to add changes is read, not the dict.
+        """
+        base = load_base(self.folder / f"{stem}.pickle", self.code, self.env, head_only)
+        if base is None:
             return {}
-        token, data = base
+        token, size, data = base
         changes = self._load(self.folder / f"{stem}-changes.pickle", tuple)
         if changes is None or len(changes) != 2 or changes[0] != token:  # made on another base: not ours
             changes = (token, {})
+        self.bases[stem] = (token, changes[1], size)
+        if head_only:
+            return {}
         for key, value in changes[1].items():
             if value is None:
                 data.pop(key, None)
             else:
                 data[key] = value
-        self.bases[stem] = (token, changes[1], len(data))
         self.given[stem] = dict(data)
         return data
 
@@ -223,7 +261,7 @@ class Cache:
                 return
         data = whole()
         token = secrets.token_hex(8)
-        self._store(self.folder / f"{stem}.pickle", (token, data))
+        store_base(self.folder / f"{stem}.pickle", self.code, self.env, token, data)
         with contextlib.suppress(OSError):  # made on the old base: ignored if left (its token is not this one)
             os.unlink(self.folder / f"{stem}-changes.pickle")
         self.bases[stem] = (token, {}, len(data))
@@ -252,15 +290,23 @@ class Cache:
         self._store(self.folder / "build.pickle", record)
 
     def parts(self) -> dict:
-        """The last build's pieces of site-wide files, by page: {name: (key, {piece: text})}."""
+        """The last build's pieces of site-wide files, by page: {name: (key, {piece: digest})}; their bytes are in pieces()."""
         return self.layered("parts")
 
-    def store_parts(self, parts: dict) -> None:
-        """Store every page's pieces: those not as parts() gave them."""
+    def pieces(self) -> dict:
+        """The bytes of the last build's pieces, by page: {name: (key, {piece: bytes})}."""
+        return self.layered("pieces")
+
+    def store_parts(self, made: dict, fresh: set[str], data: Callable[[str], tuple | None]) -> None:
+        """Store every page's pieces (render.Parts.made): digests not as parts() gave them, and the bytes of `fresh` pages (data(name))."""
         given = self.given.get("parts", {})
-        changed = {name for name, made in parts.items() if name not in given or given[name][0] != made[0] or given[name][1] != made[1]}
-        changed |= set(given) - set(parts)
-        self.store_layered("parts", {name: parts.get(name) for name in changed}, lambda: parts)
+        changed = {name for name, value in made.items() if name not in given or given[name][0] != value[0] or given[name][1] != value[1]}
+        gone = set(given) - set(made)
+        self.store_layered("parts", {name: made.get(name) for name in changed | gone}, lambda: made)
+        if "pieces" not in self.bases:
+            self.layered("pieces", head_only=True)
+        self.store_layered("pieces", {**{name: data(name) for name in fresh}, **dict.fromkeys(gone)},
+                           lambda: {name: value for name in made if (value := data(name)) is not None})
 
 
 class Staging:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
+from pathlib import Path
 
 import jinja2
 
@@ -31,14 +32,18 @@ HEADERS = "_headers"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_names: dict[str, str], piece=None) -> dict[str, bytes]:
+def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_names: dict[str, str],
+                 stand_in=None, splice=None) -> dict[str, bytes | Path]:
     """The sitemap, the Atom feed and (unless static/ has its own) the headers file, by output path.
 
-    `asset_names` maps each static file to its output name (render.fingerprint_static);
-    `piece` is render.Parts.get, which keeps each page's entries between builds.
+    `asset_names` maps each static file to its output name (render.fingerprint_static).
+    `stand_in` (render.Parts.stand_in) places each page's entry, kept between builds, and
+    `splice` (output path, text) puts them in, or gives the last output's file if unchanged.
     """
+    stand_in, splice = stand_in or written_out, splice or (lambda rel, text: text.encode("utf-8"))
     published = [p for p in pages if not p.draft]  # a --drafts preview still announces no draft
-    files = {"sitemap.xml": sitemap(site, published, piece), "feed.xml": feed(site, published, piece)}
+    files = {"sitemap.xml": splice("sitemap.xml", sitemap_text(site, published, stand_in)),
+             "feed.xml": splice("feed.xml", feed_text(site, published, stand_in))}
     if not (site.root / "static" / HEADERS).is_file():
         files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
     return files
@@ -93,7 +98,7 @@ def element(depth: int, tag: str, text: str | None = None, **attrs: str) -> str:
     return f"{'  ' * depth}<{tag}{names}>{body}</{tag}>" if body else f"{'  ' * depth}<{tag}{names} />"
 
 
-def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[bytes] = ()) -> bytes:
+def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[str] = ()) -> str:
     """An XML document: declaration, the root element around the given indented lines and entries, final newline.
 
     Written as text rather than through ElementTree: a thousand-page feed took 100 ms to
@@ -101,13 +106,12 @@ def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[b
     """
     names = "".join(f' {name}="{escape_attribute(value)}"' for name, value in attrs.items())
     inner = "".join(line + "\n" for line in lines)
-    head = f"<?xml version='1.0' encoding='utf-8'?>\n<{root}{names}>\n{inner}".encode("utf-8")
-    return b"".join([head, *entries, f"</{root}>\n".encode("utf-8")])
+    return "".join([f"<?xml version='1.0' encoding='utf-8'?>\n<{root}{names}>\n{inner}", *entries, f"</{root}>\n"])
 
 
-def made_now(page: Page, name: str, make) -> bytes:
-    """A page's entry made afresh (where no render.Parts keeps entries between builds)."""
-    return make().encode("utf-8")
+def written_out(page: Page, name: str, make) -> str:
+    """A page's entry itself (where no render.Parts keeps entries between builds)."""
+    return make()
 
 
 def lines_text(lines: list[str]) -> str:
@@ -120,13 +124,18 @@ def explainers_newest_first(pages: list[Page]) -> list[Page]:
     return sorted((p for p in pages if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
 
 
-def sitemap(site: Site, pages: list[Page], piece=None) -> bytes:
+def sitemap(site: Site, pages: list[Page]) -> bytes:
     """sitemap.xml: the home page and every page with a URL, each with its last change."""
-    piece, url_of = piece or made_now, page_urls(site)
+    return sitemap_text(site, pages, written_out).encode("utf-8")
+
+
+def sitemap_text(site: Site, pages: list[Page], piece) -> str:
+    """sitemap.xml as text, each page's entry given by piece(page, "sitemap", make)."""
+    url_of = page_urls(site)
     listed = sorted((p for p in pages if p.slug), key=lambda p: p.url)
     # the home page lists every explainer, so it changes whenever any page does
     home_changed = max((changed(p) for p in pages), default=None)
-    entries = [lines_text(sitemap_entry(url_of(""), home_changed)).encode("utf-8")]
+    entries = [lines_text(sitemap_entry(url_of(""), home_changed))]
     entries += [piece(p, "sitemap", lambda p=p: lines_text(sitemap_entry(url_of(p.url), changed(p)))) for p in listed]
     return document("urlset", {"xmlns": SITEMAP}, [], entries)
 
@@ -139,8 +148,13 @@ def sitemap_entry(url: str, day: dt.date | None) -> list[str]:
     return lines + ["  </url>"]
 
 
-def feed(site: Site, pages: list[Page], piece=None) -> bytes:
+def feed(site: Site, pages: list[Page]) -> bytes:
     """feed.xml: an Atom feed of the explainers, newest first, each with its summary."""
+    return feed_text(site, pages, written_out).encode("utf-8")
+
+
+def feed_text(site: Site, pages: list[Page], piece) -> str:
+    """feed.xml as text, each explainer's entry given by piece(page, "feed", make)."""
     lines = [element(1, "id", site.base_url), element(1, "title", site.title)]
     if site.description:
         lines.append(element(1, "subtitle", site.description))
@@ -152,7 +166,7 @@ def feed(site: Site, pages: list[Page], piece=None) -> bytes:
     lines.append("  </author>")
     lines.append(element(1, "link", rel="alternate", type="text/html", href=site.base_url))
     lines.append(element(1, "link", rel="self", type="application/atom+xml", href=absolute(site, "feed.xml")))
-    piece, url_of = piece or made_now, page_urls(site)
+    url_of = page_urls(site)
     entries = [piece(page, "feed", lambda page=page: feed_entry(url_of(page.url), page)) for page in explainers_newest_first(pages)]
     return document("feed", {"xmlns": ATOM, "xml:lang": site.language}, lines, entries)
 

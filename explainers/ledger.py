@@ -138,8 +138,8 @@ def export_entry(site: Site, entry: Entry) -> dict:
     }
 
 
-def export_document(site: Site, page_lines: list[bytes]) -> bytes:
-    """claims.json: the site, its status vocabulary and every claim, from each page's export_lines()."""
+def export_document(site: Site, page_lines: list[str]) -> str:
+    """claims.json as text: the site, its status vocabulary and every claim, from each page's export_lines() (or stand-ins for them)."""
     data = {
         "version": EXPORT_VERSION,
         "site": {"title": site.title, "url": site.base_url},
@@ -151,8 +151,8 @@ def export_document(site: Site, page_lines: list[bytes]) -> bytes:
     head = json.dumps(data, ensure_ascii=False)[: -len("[]}")]
     lines = [lines for lines in page_lines if lines]
     if not lines:
-        return head.encode("utf-8") + b"[]}\n"
-    return b"".join([head.encode("utf-8"), b"[\n", b",\n".join(lines), b"\n]}\n"])
+        return head + "[]}\n"
+    return "".join([head, "[\n", ",\n".join(lines), "\n]}\n"])
 
 
 # ClaimReview JSON-LD
@@ -271,8 +271,8 @@ def export_lines(site: Site, entries: list[Entry]) -> str:
     return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
 
 
-def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
-    """claims/index.html and claims.json, joined from each page's pieces (render.Parts)."""
+def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
+    """claims/index.html and claims.json, joined from each page's pieces (render.Parts) by splice(output path, text)."""
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
@@ -280,10 +280,10 @@ def render_files(site: Site, pages: list[Page], env, parts) -> dict[str, bytes]:
             totals[status] = totals.get(status, 0) + count
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
-    html = parts.splice(env.get_template("claims.html").render(
+    html = splice(LEDGER, env.get_template("claims.html").render(
         page=None, root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered, options=ledger_options(site, ordered),
         claim_total=sum(totals.values()), status_totals=totals, page_count=len(ordered), nav=nav,
     ))
     entries_of = env.globals["claim_entries"]
-    lines = [parts.get(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
-    return {LEDGER: html, EXPORT: export_document(site, lines)}
+    lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
+    return {LEDGER: html, EXPORT: splice(EXPORT, export_document(site, lines))}

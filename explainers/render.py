@@ -87,39 +87,91 @@ class Parts:
     `splice` puts the bytes in place of the stand-ins in the rendered text: Jinja2 builds
     its output as one str, and joining and encoding a 19 MB ledger that way cost 60 ms of
     every preview save, where joining bytes costs 5.
+
+    What is kept of each page is its key and its pieces' digests (`made`); the bytes are
+    kept apart (`stored`, loaded on first need). A site-wide file whose text around the
+    stand-ins and whose pieces' digests are those of the last build's file is that file
+    again (splice's `reuse`): a one-page edit that leaves the page's ledger rows as they
+    were neither loads 40 MB of pieces nor joins and writes the ledger and claims.json.
     """
 
     keys: dict[str, str] = field(default_factory=dict)  # page.name -> key of its pieces; empty: keep nothing
-    previous: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # the last build's, by page.name
-    made: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # this build's
-    held: list[bytes] = field(default_factory=list)  # pieces standing in the text being rendered
+    previous: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # the last build's (key, {piece: digest}), by page.name
+    stored: Callable[[], dict] = dict  # loads the last build's bytes: {page.name: (key, {piece: bytes})}
+    made: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # this build's
+    texts: dict[str, dict[str, bytes]] = field(default_factory=dict)  # page.name -> {piece: bytes} made or loaded in this build
+    fresh: set[str] = field(default_factory=set)  # pages with pieces made in this build
+    held: list[tuple[Page, str, Callable[[], str]]] = field(default_factory=list)  # pieces standing in the text being rendered
+    bulk: dict | None = None  # what stored() gave, once asked
     # a fresh nonce per build, so no text a writer can type matches a stand-in
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
 
-    def get(self, page: Page, name: str, make: Callable[[], str]) -> bytes:
-        """The named piece of a page: the last build's if its key still matches, else made now."""
+    def get(self, page: Page, name: str, make: Callable[[], str]) -> str:
+        """The digest of the named piece of a page: the last build's if its key still matches, else made now."""
         if page.name not in self.made:
             key = self.keys.get(page.name, "")
             old = self.previous.get(page.name)
             self.made[page.name] = (key, dict(old[1]) if key and old and old[0] == key else {})
-        pieces = self.made[page.name][1]
-        if name not in pieces:
-            pieces[name] = make().encode("utf-8")
+        digests = self.made[page.name][1]
+        if name not in digests:
+            self.put(page.name, name, make().encode("utf-8"))
+        return digests[name]
+
+    def put(self, page_name: str, name: str, data: bytes) -> None:
+        """Record a piece's bytes made in this build (by this process or a worker)."""
+        self.made[page_name][1][name] = cache_digest(data)
+        self.texts.setdefault(page_name, {})[name] = data
+        self.fresh.add(page_name)
+
+    def data(self, page: Page, name: str, make: Callable[[], str]) -> bytes:
+        """The bytes of a piece get() gave the digest of: made in this build, or the last build's, loaded now."""
+        made = self.texts.get(page.name, {}).get(name)
+        if made is not None:
+            return made
+        if self.bulk is None:
+            self.bulk = self.stored()
+        key, pieces = self.bulk.get(page.name, ("", {}))
+        if key != self.made[page.name][0] or name not in pieces:  # the two files of the cache disagree: make it again
+            self.put(page.name, name, make().encode("utf-8"))
+            return self.texts[page.name][name]
+        self.texts.setdefault(page.name, {})[name] = pieces[name]
         return pieces[name]
 
     def stand_in(self, page: Page, name: str, make: Callable[[], str]) -> Markup:
         """A stand-in for the piece, to be output as it is by the template and replaced by splice()."""
-        self.held.append(self.get(page, name, make))
+        self.get(page, name, make)
+        self.held.append((page, name, make))
         return Markup(f"\x02{self.nonce}:{len(self.held) - 1}\x03")
 
-    def splice(self, text: str) -> bytes:
-        """The rendered text as UTF-8, with each stand-in replaced by its piece."""
+    def splice(self, text: str, reuse: Callable[[str], Path | None] | None = None) -> bytes | Path:
+        """The rendered text as UTF-8, with each stand-in replaced by its piece.
+
+        With `reuse` (key -> the last output's file made under that key, or None), the text
+        between stand-ins and the pieces' digests make the key; a file found is returned as is.
+        """
         if not self.held:
             return text.encode("utf-8")
         chunks = re.split(f"\x02{self.nonce}:(\\d+)\x03", text)
-        out = [chunk.encode("utf-8") if i % 2 == 0 else self.held[int(chunk)] for i, chunk in enumerate(chunks)]
-        self.held.clear()
-        return b"".join(out)
+        held, self.held = self.held, []
+        if reuse is not None:
+            key = cache_digest(*(chunk if i % 2 == 0 else self.made[held[int(chunk)][0].name][1][held[int(chunk)][1]] for i, chunk in enumerate(chunks)))
+            found = reuse(key)
+            if found is not None:
+                return found
+        return b"".join(chunk.encode("utf-8") if i % 2 == 0 else self.data(*held[int(chunk)]) for i, chunk in enumerate(chunks))
+
+    def bytes_to_keep(self, page_name: str) -> tuple[str, dict[str, bytes]] | None:
+        """A page's pieces as bytes, to be stored: its key and every piece (loading the last build's where needed)."""
+        key, digests = self.made[page_name]
+        texts = self.texts.get(page_name, {})
+        if any(name not in texts for name in digests):
+            if self.bulk is None:
+                self.bulk = self.stored()
+            old = self.bulk.get(page_name, ("", {}))[1]
+            if any(name not in texts and name not in old for name in digests):
+                return None  # cannot be made here; the next build makes it again
+            texts = {**{name: old[name] for name in digests if name not in texts}, **texts}
+        return key, texts
 
 
 @dataclass(frozen=True)
@@ -191,8 +243,11 @@ def card_html(env: jinja2.Environment, page: Page) -> str:
     return env.get_template("partials/card.html").render(item=page, root="").strip()
 
 
-def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -> dict[str, bytes]:
-    """All the pieces of site-wide files a page gives (as the home page, the ledger and the feeds would ask for them)."""
+def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -> tuple[dict[str, str], dict[str, bytes]]:
+    """All the pieces of site-wide files a page gives (as the home page, the ledger and the feeds would ask for them).
+
+    Returns their digests, and the bytes of those made now (the rest are the last build's).
+    """
     if page.slug:
         url = feeds.page_urls(site)(page.url)
         parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page))))
@@ -203,7 +258,7 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
         entries = env.globals["claim_entries"](page)
         parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
         parts.get(page, "export", lambda: ledger.export_lines(site, entries))
-    return parts.made[page.name][1] if page.name in parts.made else {}
+    return (parts.made[page.name][1] if page.name in parts.made else {}), parts.texts.get(page.name, {})
 
 
 def shared_names(env: jinja2.Environment, template: str) -> frozenset[str]:
@@ -272,21 +327,35 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if reuse:
             reuse.keys[rel] = keys[page.name]
 
-    def render_one(page: Page) -> tuple[str, bytes, dict[str, bytes]]:
+    def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
-    for page, (rel, data, pieces) in zip(todo, parallel.render_pages(render_one, todo, into)):
+    for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into)):
         files[rel] = data
-        parts.made[page.name] = (parts.keys.get(page.name, ""), pieces)
+        parts.made[page.name] = (parts.keys.get(page.name, ""), digests)
+        if texts:
+            parts.texts[page.name] = texts
+            parts.fresh.add(page.name)
     if reuse:
         reuse.rendered += len(todo)
-    files["index.html"] = render_page(env, parts, "index.html", page=home, root="", body=Markup(html_of(home) if home else ""), **shared)
+
+    def splice(rel: str, text: str) -> bytes | Path:
+        """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed."""
+        if not reuse:
+            return parts.splice(text)
+
+        def found(key: str) -> Path | None:
+            reuse.keys[rel] = key
+            return reuse.previous(rel, key)
+        return parts.splice(text, found)
+
+    files["index.html"] = splice("index.html", env.get_template("index.html").render(page=home, root="", body=Markup(html_of(home) if home else ""), **shared))
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
-    files.update(feeds.render_files(site, pages, env, asset_names, parts.get))
-    files.update(ledger.render_files(site, pages, env, parts))
+    files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
+    files.update(ledger.render_files(site, pages, env, parts, splice))
     return files
 
 

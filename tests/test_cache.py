@@ -126,6 +126,9 @@ STEPS = {
     "tamper with an output file": lambda s: (s / "public" / "soldiers" / "index.html").write_text("tampered"),
     "add a stray output file": lambda s: (s / "public" / "stray.html").write_text("stray"),
     "lose the page entries, keep the index": lose_the_page_entries,
+    "lose the pieces' bytes, keep their digests": lambda s: (
+        [path.unlink() for path in (s / ".cache").glob("pieces*.pickle")],
+        edit(s / "content" / "first.md", "status: disputed", "status: attributed")),
     "delete the cache": lambda s: shutil.rmtree(s / ".cache"),
 }
 

@@ -95,3 +95,24 @@ def test_an_index_entry_of_other_bytes_is_not_used(tmp_path: Path):
     result = load(str(site), drafts=False, strict=False)
     about = next(p for p in result.pages if p.name == "about.md")
     assert about.title == "About us" and not isinstance(about, PageStub)
+
+
+def test_a_body_edit_that_leaves_the_claims_reuses_the_ledger_without_loading_pieces(tmp_path: Path, monkeypatch):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    ledger = site / "public" / "claims" / "index.html"
+    export = site / "public" / "claims.json"
+    before = (ledger.stat().st_ino, export.stat().st_ino, ledger.read_bytes())
+    loads = []
+    real = builder.Cache.pieces
+    monkeypatch.setattr(builder.Cache, "pieces", lambda self: loads.append(1) or real(self))
+    edited = site / "content" / "second.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert build(str(site)).rendered == 1
+    assert loads == []
+    assert (ledger.stat().st_ino, export.stat().st_ino, ledger.read_bytes()) == before
+    # a claim's status changes its ledger row: now the pieces are loaded and the ledger made again
+    edited.write_text(edited.read_text(encoding="utf-8").replace("status: attributed", "status: disputed", 1), encoding="utf-8")
+    assert build(str(site)).written
+    assert loads == [1]
+    assert ledger.read_bytes() != before[2]
