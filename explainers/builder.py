@@ -22,7 +22,8 @@ from pathlib import Path
 import jinja2
 
 from . import output, parallel
-from .cache import ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Staging, code_digest, digest, output_intact, paused_gc, stat_record, tree_digest, unchanged
+from .cache import (ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Staging, code_digest, digest, load_sources,
+                    output_intact, paused_gc, stat_record, store_sources, tree_digest, unchanged)
 from .model import Page, PageStub, Problems, Site
 from .load import is_safe_url, load_site, page_paths, read_page
 from .pipeline import Converter, Parsed, check, slug_dep, slug_table, static_files
@@ -68,6 +69,8 @@ class Inputs:
     render_env: str  # and what rendering it depends on: templates, static files
     paths: list[Path]
     sources: dict[str, str]  # content path -> digest of the file's bytes
+    known: dict = field(default_factory=dict)  # content file -> (stat, digest), for the next build (see source_digest)
+    started_ns: int = 0  # when the files began to be read (see SETTLED_NS)
 
 
 def display_root(site_arg: str) -> str:
@@ -87,8 +90,13 @@ def open_site(site_arg: str, problems: Problems, base_url: str | None) -> Site |
     return site
 
 
-def gather_inputs(site: Site, problems: Problems, known: dict | None = None) -> Inputs:
-    """List the content files and digest every input, for cache keys (`known`: see source_digest)."""
+def gather_inputs(site: Site, problems: Problems, known: dict | None = None, remembered: bool = False) -> Inputs:
+    """List the content files and digest every input, for cache keys.
+
+    `known`: see source_digest; with `remembered`, the digests the last build recorded in
+    the cache whose stat can be trusted (settled_sources).
+    """
+    started_ns = time.time_ns()
     code = code_digest()
     try:
         config = (site.root / "site.yaml").read_bytes()
@@ -102,17 +110,20 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None) -> 
                        tree_digest(site.root / "layouts", contents=False), tree_digest(site.root / "static", contents=False))
     render_env = digest(parse_env, site.base_url, tree_digest(site.root / "layouts", contents=True), tree_digest(site.root / "static", contents=True))
     paths = page_paths(site, problems)
+    if known is None:
+        known = settled_sources(site.root, code) if remembered else {}
     sources = {}
     for path in paths:
         sources[content_name(site, path)] = source_digest(path, known)
-    return Inputs(code, parse_env, render_env, paths, sources)
+    return Inputs(code, parse_env, render_env, paths, sources, {path: known[path] for path in paths if path in known}, started_ns)
 
 
 def source_digest(path: Path, known: dict | None) -> str:
     """The digest of a content file's bytes; "" if it cannot be read (read_page reports why).
 
-    With `known` (the preview's: path -> (stat, digest)), a file whose size, times and inode
-    are as they were is not read again; the preview's watcher goes by the same stat.
+    With `known` (path -> (stat, digest): the preview's, or settled_sources()), a file whose
+    size, times and inode are as they were is not read again; the preview's watcher goes by
+    the same stat.
     """
     try:
         st = os.stat(path)
@@ -125,6 +136,21 @@ def source_digest(path: Path, known: dict | None) -> str:
     if known is not None:
         known[path] = (stamp, value)
     return value
+
+
+# A content file's digest is taken on trust from its stat only if its last change (ctime)
+# came this long before the build that read it: a change within the same tick of a coarse
+# file system clock (FAT's is 2 s) could leave the stat as it was. As git's "racy" rule.
+SETTLED_NS = 2_000_000_000
+
+
+def settled_sources(root: Path, code: str) -> dict:
+    """The content files' digests the last build recorded (cache.load_sources), those whose stat can be trusted."""
+    found = load_sources(root, code)
+    if not found:
+        return {}
+    started, known = found
+    return {Path(path): (stamp, value) for path, (stamp, value) in known.items() if stamp[2] < started - SETTLED_NS}
 
 
 def content_name(site: Site, path: Path) -> str:
@@ -242,7 +268,7 @@ def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None,
     site = open_site(site_arg, problems, base_url)
     if site is None:
         return BuildResult(problems)
-    inputs = gather_inputs(site, problems)
+    inputs = gather_inputs(site, problems, remembered=use_cache)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
     pages, _, _ = read_and_parse(site, problems, drafts, inputs, cache)
     check(site, pages, problems, strict=strict)
@@ -303,7 +329,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     reason = output.unsafe_output(result.out, site.root)
     if reason:
         problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
-    inputs = gather_inputs(site, problems, warm.sources if warm else None)
+    inputs = gather_inputs(site, problems, warm.sources if warm else None, remembered=use_cache)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
     record = (warm.record if warm and warm.record else cache.build_record()) if cache else None
     key = run_digest(inputs, drafts, target)
@@ -424,6 +450,7 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
         keep_pieces(run.warm, parts)
     else:
         run.cache.store_parts(parts.made, parts.fresh, parts.bytes_to_keep)
+        store_sources(run.site.root, run.inputs.code, run.inputs.started_ns, run.inputs.known)
         run.cache.store_index(entries)
         run.cache.store_build_record(record)
 

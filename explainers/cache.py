@@ -10,6 +10,8 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                a build reads every entry but only the HTML of pages it renders
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
+    sources.pickle             each content file's stat and digest, and when that build began
+                               to read them: a file whose stat is as it was is not read again
     parts.pickle               each page's pieces of the site-wide files (render.Parts)
     index.pickle               every page's entry with a model.PageStub for its page: what
                                an edit reads of the pages it does not convert or render
@@ -144,6 +146,17 @@ def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def load_sources(root: Path, code: str) -> tuple[int, dict] | None:
+    """What the last successful build recorded of the content files: (when it began reading, {path: (stat, digest)})."""
+    found = load_file(root / FOLDER / "sources.pickle", code, "", tuple)
+    return found if found is not None and len(found) == 2 else None
+
+
+def store_sources(root: Path, code: str, started_ns: int, known: dict) -> None:
+    """Record the content files' stats and digests, for the next build's gather_inputs."""
+    store_file(root / FOLDER / "sources.pickle", code, "", (started_ns, {str(path): value for path, value in known.items()}))
 
 
 def store_base(path: Path, code: str, env: str, token: str, data: dict) -> None:
