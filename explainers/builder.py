@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 
 from . import output, parallel
-from .cache import (ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Staging, code_digest, digest, load_sources,
+from .cache import (ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Packs, code_digest, digest, load_sources,
                     output_intact, paused_gc, stat_record, store_sources, tree_digest, unchanged)
 from .model import Page, PageStub, Problems, Site
 from .load import is_safe_url, load_site, page_paths, read_page
@@ -167,13 +167,13 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
     return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
 
 
-def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None,
-                   warm: Warm | None = None, staging: Staging | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str]]:
+def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None, warm: Warm | None = None,
+                   packs: Packs | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str], dict[str, tuple]]:
     """Read and convert every page, taking unchanged ones from the preview's memory or the cache; problems in phase order.
 
-    Returns the pages, every content file's entry, and the names of the entries made anew.
-    With `staging`, workers that convert pages write their finished entries there and send
-    the pages back without their HTML (see cache.Staging).
+    Returns the pages, every content file's entry, the names of the entries made anew, and
+    where in `packs` workers wrote theirs: with `packs`, a worker writes each batch of pages'
+    finished entries in one pack and sends the pages back without their HTML (cache.Packs).
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
@@ -203,23 +203,29 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
             page.load = functools.partial(load_whole, site, cache, name, path, entries[name].source, slugs, files)
     stale = [page.whole() for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
 
-    def keep(page: Page, parsed: Parsed) -> None:
-        """In a worker: stage the page's finished entry, then let the page travel back without its HTML."""
-        html = page.doc.html
-        page.doc.html = None
-        staging.store(page.name, converted(entries[page.name], page, parsed, all_slugs), html)
+    def keep(done: list[tuple[Page, Parsed]]) -> list[tuple | None]:
+        """In a worker: write a batch's finished entries in one pack; the pages then travel back without their HTML."""
+        texts = [page.doc.html for page, _ in done]
+        for page, _ in done:
+            page.doc.html = None
+        where = packs.write([(page.name, converted(entries[page.name], page, parsed, all_slugs), html) for (page, parsed), html in zip(done, texts)])
+        for (page, _), html in zip(done, texts):
+            if page.name not in where:  # the pack could not be written: the HTML travels after all
+                page.doc.html = html
+        return [where.get(page.name) for page, _ in done]
 
-    for page, parsed in parallel.parse_pages(site, stale, slugs, files, keep if staging else None):
+    places = {}
+    for page, parsed, place in parallel.parse_pages(site, stale, slugs, files, keep if packs else None):
         converted(entries[page.name], page, parsed, all_slugs)
         changed.add(page.name)
-        if page.doc.html is None:
-            staging.names.add(page.name)
+        if place is not None:
+            places[page.name] = place
     pages = [entries[page.name].page for page in pages]
     for page in pages:
         problems.extend(entries[page.name].note_problems)
     for page in pages:
         problems.extend(entries[page.name].convert_problems)
-    return pages, entries, changed
+    return pages, entries, changed, places
 
 
 def load_whole(site: Site, cache: Cache, name: str, path: Path, source: str, slugs: dict[str, str], files: frozenset[str]) -> Page:
@@ -243,23 +249,23 @@ def converted(entry: PageEntry, page: Page, parsed: Parsed, all_slugs: str) -> P
     return entry
 
 
-def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of, staging: Staging | None) -> None:
+def save_pages(cache: Cache, entries: dict[str, PageEntry], changed: set[str], html_of, places: dict[str, tuple]) -> None:
     """Store what changed and forget files that are gone; only a successful build writes the cache.
 
-    Entries a worker staged are moved in as they are; others are pickled here, the page
-    without its HTML (from html_of), which is stored after it.
+    Entries workers wrote in the cache's packs are in place already (`places`); the others
+    go in one pack here, each page without its HTML (from html_of), which is stored after it.
     """
-    for name in changed:
-        if staging is not None and name in staging.names and staging.commit(name):
-            continue
+    records = []
+    for name in sorted(changed - set(places)):
         entry = entries[name]
         page = entry.page
         if page is None or not entry.parsed:
-            cache.store_page(name, entry, None)
+            records.append((name, entry, None))
             continue
         html, page.doc.html = html_of(page), None
-        cache.store_page(name, entry, html)
-    cache.prune_pages(set(entries))
+        records.append((name, entry, html))
+    written = cache.packs.write(records) if records else {}
+    cache.store_places({**places, **written}, set(entries))
 
 
 def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None, use_cache: bool = True) -> BuildResult:
@@ -270,7 +276,7 @@ def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None,
         return BuildResult(problems)
     inputs = gather_inputs(site, problems, remembered=use_cache)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
-    pages, _, _ = read_and_parse(site, problems, drafts, inputs, cache)
+    pages, _, _, _ = read_and_parse(site, problems, drafts, inputs, cache)
     check(site, pages, problems, strict=strict)
     return BuildResult(problems, site, pages, page_count=len(pages))
 
@@ -303,7 +309,7 @@ class Run:
     drafts: bool
     warm: Warm | None
     started: float
-    staging: Staging | None = None
+    packs: Packs | None = None  # where workers write the entries they finish (make_packs)
 
     @property
     def problems(self) -> Problems:
@@ -342,11 +348,11 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     made_cache = cache is not None and not cache.folder.exists()
     try:
         # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
-        run.staging = None if warm else make_staging(cache, inputs)
+        run.packs = None if warm else make_packs(cache, inputs)
         return build_pages(run)
     finally:
-        if run.staging is not None:
-            shutil.rmtree(run.staging.folder, ignore_errors=True)
+        if run.packs is not None and cache is None:
+            shutil.rmtree(run.packs.folder, ignore_errors=True)
         if made_cache and not result.written:  # only a successful build writes the cache
             shutil.rmtree(cache.folder, ignore_errors=True)
 
@@ -358,18 +364,15 @@ def convert_again(site: Site, page: Page, pages: list[Page]) -> str:
     return copy.doc.html
 
 
-def make_staging(cache: Cache | None, inputs: Inputs) -> Staging | None:
-    """A folder for the entries workers finish (cache.Staging): in the cache, or a temporary one; None if none can be made."""
+def make_packs(cache: Cache | None, inputs: Inputs) -> Packs | None:
+    """Where workers write the entries they finish (cache.Packs): the cache's, or a temporary folder; None if neither can be made."""
     try:
         if cache is not None:
-            folder = cache.folder / f"staging-{os.getpid()}"
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-        else:
-            folder = Path(tempfile.mkdtemp(prefix="explainers-staging-"))
+            cache.packs.folder.mkdir(parents=True, exist_ok=True)
+            return cache.packs
+        return Packs(Path(tempfile.mkdtemp(prefix="explainers-packs-")), inputs.code, inputs.parse_env)
     except OSError:  # a read-only site: the pages keep their HTML in memory instead
         return None
-    return Staging(folder, inputs.code, inputs.parse_env, cache)
 
 
 def build_pages(run: Run) -> BuildResult:
@@ -389,15 +392,16 @@ def build_pages(run: Run) -> BuildResult:
 
 def render_and_write(run: Run, tmp: Path) -> BuildResult:
     """Read and check the pages; if all is well, render them into `tmp`, swap or commit it in, and remember the build."""
-    site, result, inputs, cache, record, warm, staging = run.site, run.result, run.inputs, run.cache, run.record, run.warm, run.staging
-    pages, entries, changed = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, staging)
+    site, result, inputs, cache, record, warm = run.site, run.result, run.inputs, run.cache, run.record, run.warm
+    pages, entries, changed, places = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, run.packs)
 
     def html_of(page: Page) -> str:
-        """A page's body HTML: in memory, staged by a worker, or in the cache."""
+        """A page's body HTML: in memory, in a worker's pack, or in the cache."""
         if page.doc.html is not None:
             return page.doc.html
-        if staging is not None and page.name in staging.names:
-            html = staging.html(page.name)
+        if page.name in places:
+            entry, data = run.packs.read(places[page.name], rest=True)
+            html = data.decode("utf-8") if entry is not None else None
         else:
             html = cache.html(page.name, entries[page.name].source) if cache else None
         return html if html is not None else convert_again(site, page, pages)
@@ -434,15 +438,15 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
         removed = output.write(files, run.target, tmp)
     result.written, result.rendered = True, reuse.rendered
     if cache:
-        remember(run, entries, changed, html_of, reuse, parts, files, len(pages))
+        remember(run, entries, changed, html_of, reuse, parts, files, len(pages), places)
     removed()  # the last output's folder, removed on a thread meanwhile
     return finish(result, run.started)
 
 
 def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of, reuse: Reuse, parts: Parts,
-             files: dict, page_count: int) -> None:
+             files: dict, page_count: int, places: dict[str, tuple]) -> None:
     """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
-    save_pages(run.cache, entries, changed, html_of, run.staging)
+    save_pages(run.cache, entries, changed, html_of, places)
     records = {rel: stat_record(run.target / rel, reuse.keys.get(rel, "")) for rel in files}
     record = BuildRecord(str(run.target), records, run.key, list(run.problems), page_count, reuse.layout_names, reuse.layout_names_key)
     if run.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk

@@ -5,9 +5,9 @@ from; the whole cache carries the digest of the builder's own code. A file that 
 read, unpickled, or that has another version or code digest is ignored (and later
 overwritten), so a corrupt or stale cache costs time, never correctness.
 
-    pages/DIGEST.pickle        one PageEntry per content file (front matter, problems), pickled
-                               without the body's HTML, which follows it in the file as UTF-8:
-                               a build reads every entry but only the HTML of pages it renders
+    packs/*.pack               one PageEntry per content file (front matter, problems), pickled
+                               without the body's HTML, which follows it as UTF-8, many to a
+                               file (see Packs); places.pickle says where each one is
     build.pickle               the last build: output folder, each file's render key and stat,
                                and the problems of that run, for a rebuild where nothing changed
     sources.pickle             each content file's stat and digest, and when that build began
@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import io
 import os
 import pickle
 import secrets
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from .model import Page, PageStub, Problem
 
-VERSION = 4
+VERSION = 5
 FOLDER = ".cache"
 
 
@@ -119,18 +120,34 @@ def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = Fa
     """
     try:
         with open(path, "rb") as f:
-            version, made_by, made_in, size, check = pickle.load(f)
-            if version != VERSION or made_by != code or made_in != env:
-                return (None, b"") if rest else None
-            payload = pickle.load(f)
-            # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
-            whole = os.fstat(f.fileno()).st_size - f.tell() == size
-            after = f.read() if rest else b""
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
-        return (None, b"") if rest else None
-    if not isinstance(payload, kind) or not whole or (rest and digest(after) != check):
-        payload = None
+            payload, after = read_record(f, os.fstat(f.fileno()).st_size, code, env, kind, rest)
+    except OSError:
+        payload, after = None, b""
     return (payload, after) if rest else payload
+
+
+def read_record(f, end: int, code: str, env: str, kind: type, rest: bool) -> tuple[object | None, bytes]:
+    """The object of the record at f's position, ending at `end`, and with `rest` the bytes after it (see load_file)."""
+    try:
+        version, made_by, made_in, size, check = pickle.load(f)
+        if version != VERSION or made_by != code or made_in != env:
+            return None, b""
+        payload = pickle.load(f)
+        # a file cut short (a full disk, a killed copy) loses its tail: the sizes tell
+        whole = end - f.tell() == size
+        after = f.read(size) if rest else b""
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
+        return None, b""
+    if not isinstance(payload, kind) or not whole or (rest and digest(after) != check):
+        return None, b""
+    return payload, after
+
+
+def write_record(f, code: str, env: str, payload, after: bytes) -> None:
+    """Write a record: the header, the object, the bytes after it (see load_file)."""
+    pickle.dump((VERSION, code, env, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+    f.write(after)
 
 
 def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"") -> None:
@@ -140,9 +157,7 @@ def store_file(path: Path | str, code: str, env: str, payload, after: bytes = b"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((VERSION, code, env, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.write(after)
+            write_record(f, code, env, payload, after)
         os.replace(tmp, path)
     except OSError:
         pass
@@ -201,6 +216,8 @@ class Cache:
         self.env = env  # digest of everything besides the page itself that reading or parsing a page depends on
         self.bases: dict[str, tuple[str, dict, int]] = {}  # layered file -> (its base's token, the changes read, size)
         self.given: dict[str, dict] = {}  # layered file -> the dict layered() returned, to tell what changed
+        self.packs = Packs(self.folder / "packs", code, env)
+        self.where: dict | None = None  # places(), once read
 
     def _load(self, path: Path | str, kind: type, rest: bool = False):
         """A pickled object of the given type, or None when missing, corrupt or stale; with `rest`, also the bytes after it."""
@@ -210,32 +227,31 @@ class Cache:
         """Write atomically (temp file, then rename), so a killed build leaves no half file; ignore a read-only site."""
         store_file(path, self.code, self.env, payload, after)
 
-    def page_path(self, name: str) -> str:
-        """Where a content file's entry lives (a string: this runs a thousand times a build)."""
-        return os.path.join(self.folder, "pages", f"{digest(name)}.pickle")
+    def places(self) -> dict[str, tuple[str, int, int]]:
+        """Where each content file's entry is: {name: (pack, offset, length)} (read once)."""
+        if self.where is None:
+            self.where = self.layered("places")
+        return self.where
 
     def page(self, name: str, source: str) -> PageEntry | None:
         """The cached entry of a content file, if it was made from exactly these bytes; its page's doc.html is None (see html)."""
-        entry = self._load(self.page_path(name), PageEntry)
+        place = self.places().get(name)
+        entry = self.packs.read(place, rest=False)[0] if place else None
         return entry if entry is not None and entry.source == source else None
 
     def html(self, name: str, source: str) -> str | None:
         """The body HTML stored with a content file's entry, if the entry is still the one for these bytes."""
-        entry, html = self._load(self.page_path(name), PageEntry, rest=True)
+        place = self.places().get(name)
+        entry, html = self.packs.read(place, rest=True) if place else (None, b"")
         return html.decode("utf-8") if entry is not None and entry.source == source and entry.parsed else None
 
-    def store_page(self, name: str, entry: PageEntry, html: str | None) -> None:
-        """Store an entry whose page's doc.html is None, with the body HTML after it (see page and html)."""
-        self._store(self.page_path(name), entry, (html or "").encode("utf-8"))
-
-    def prune_pages(self, names: set[str]) -> None:
-        """Delete the entries of content files that no longer exist."""
-        keep = {os.path.basename(self.page_path(n)) for n in names}
-        folder = self.folder / "pages"
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.name not in keep:
-                    path.unlink(missing_ok=True)
+    def store_places(self, new: dict[str, tuple[str, int, int]], names: set[str]) -> None:
+        """Record where the entries written in this build are (`new`), forget files not in `names`, and remove packs no entry is in."""
+        known = self.places()
+        changes = {**new, **dict.fromkeys(set(known) - names)}
+        self.where = {name: place for name, place in {**known, **new}.items() if name in names}
+        self.store_layered("places", changes, lambda: self.where)
+        self.packs.prune({place[0] for place in self.where.values()})
 
     def layered(self, stem: str, head_only: bool = False) -> dict:
         """A dict kept as a base file and a file of the changes made since (see store_layered); {} if none.
@@ -322,43 +338,53 @@ class Cache:
                            lambda: {name: value for name in made if (value := data(name)) is not None})
 
 
-class Staging:
-    """Page entries that workers finished in this build, kept apart until the build succeeds.
+class Packs:
+    """Page entries, each with its body's HTML after it, written many to a file (a pack).
 
-    A worker that converts a page writes its whole entry here, HTML included, and sends the
-    page back without the HTML (parallel.parse_pages): the render workers read it from here,
-    and a successful build moves the files into the cache as they are (commit), so the
-    process that runs the build never holds a thousand pages' HTML, nor pickles them again.
-    Without a cache the folder is a temporary one, removed with the build.
+    A worker that converts a batch of pages writes their entries in one pack and sends the
+    pages back without their HTML (parallel.parse_pages); the render workers read it from
+    there. Making a file costs about 0.5 ms on this machine's disk, as much as reading a
+    page's front matter, so a thousand pages make a few dozen packs, not a thousand files.
+    Where each entry is, (pack, offset, length), is the caller's to keep (Cache.places).
+    Packs of a failed build are referenced by nothing and removed by a later one (prune).
     """
 
-    def __init__(self, folder: Path, code: str, env: str, cache: Cache | None):
-        self.folder, self.code, self.env, self.cache = folder, code, env, cache
-        self.names: set[str] = set()  # the pages staged, as the parent learns of them
+    def __init__(self, folder: Path, code: str, env: str):
+        self.folder, self.code, self.env = folder, code, env
 
-    def path(self, name: str) -> str:
-        """Where a staged entry lives."""
-        return os.path.join(self.folder, f"{digest(name)}.pickle")
-
-    def store(self, name: str, entry: PageEntry, html: str) -> None:
-        """Write a finished entry (its page without HTML) and the HTML after it; runs in a worker."""
-        store_file(self.path(name), self.code, self.env, entry, html.encode("utf-8"))
-
-    def html(self, name: str) -> str | None:
-        """The HTML staged with a page's entry, or None if the file is missing or damaged."""
-        entry, html = load_file(self.path(name), self.code, self.env, PageEntry, rest=True)
-        return html.decode("utf-8") if entry is not None else None
-
-    def commit(self, name: str) -> bool:
-        """Move a staged entry into the cache; False if it is not there to move."""
-        if self.cache is None:
-            return False
+    def write(self, records: list[tuple[str, PageEntry, str | None]]) -> dict[str, tuple[str, int, int]]:
+        """Write (content file, entry, HTML) records into one new pack; where each is, or {} if it cannot be written."""
+        buffer, places = io.BytesIO(), {}
+        name = f"{secrets.token_hex(6)}-{os.getpid()}.pack"  # the writer's id: prune leaves a running build's packs
+        for page_name, entry, html in records:
+            start = buffer.tell()
+            write_record(buffer, self.code, self.env, entry, (html or "").encode("utf-8"))
+            places[page_name] = (name, start, buffer.tell() - start)
         try:
-            os.makedirs(os.path.dirname(self.cache.page_path(name)), exist_ok=True)
-            os.replace(self.path(name), self.cache.page_path(name))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{name}"
+            tmp.write_bytes(buffer.getbuffer())
+            os.replace(tmp, self.folder / name)
         except OSError:
-            return False
-        return True
+            return {}
+        return places
+
+    def read(self, place: tuple[str, int, int], rest: bool) -> tuple[PageEntry | None, bytes]:
+        """The entry at a place, and with `rest` its HTML as bytes; (None, b"") if missing or damaged."""
+        pack, start, length = place
+        try:
+            with open(self.folder / pack, "rb") as f:
+                f.seek(start)
+                return read_record(f, start + length, self.code, self.env, PageEntry, rest)
+        except (OSError, ValueError):
+            return None, b""
+
+    def prune(self, live: set[str]) -> None:
+        """Remove the packs no entry is in, except those a running build is writing."""
+        from .output import owner_running  # output's rule for a running build's folders
+        for path in self.folder.glob("*.pack") if self.folder.is_dir() else []:
+            if path.name not in live and not owner_running(path.with_suffix("")):
+                path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

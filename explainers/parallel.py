@@ -4,9 +4,9 @@ Three batches can go to workers: reading front matter, converting bodies, render
 Workers are forked, so the site, the slug table, the pages and the render closure reach
 them without being pickled (tasks are indexes); each keeps one Converter (one Markdown and
 one note renderer) for all the pages it is given. Results come back pickled, in the order
-of the tasks; a converted page comes back without its HTML, which the builder's hook has
-staged on disk, and a rendered page is written by its worker, which sends back only the
-page's pieces of the site-wide files. Workers ignore Ctrl-C: the parent stops the pool.
+of the tasks; converted pages come back without their HTML, which the builder's hook has
+written on disk, one pack per batch of pages (cache.Packs), and a rendered page is written
+by its worker, which sends back only the page's pieces of the site-wide files. Workers ignore Ctrl-C: the parent stops the pool.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def cores() -> int:
 
 
 def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None, pages: list[Page] | None = None,
-          keep: Callable[[Page, Parsed], None] | None = None) -> None:
+          keep: Callable[[list[tuple[Page, Parsed]]], list] | None = None) -> None:
     gc.freeze()  # what the parent had is never garbage here: do not walk it on every full collection
     gc.enable()  # the parent may have paused collection; a worker converting pages makes garbage cycles
     _worker.update(site=site, slugs=slugs, files=files, pages=pages, keep=keep, converter=None)
@@ -60,15 +60,15 @@ def _read_task(path: Path) -> tuple[Page | None, Problems]:
     return read_one(_worker["site"], path)
 
 
-def _parse_task(index: int) -> tuple[Doc, list[tuple[str, str]], Parsed]:
+def _parse_batch(indexes: list[int]) -> list[tuple[Doc, list[tuple[str, str]], Parsed, tuple | None]]:
     if _worker["converter"] is None:
         _worker["converter"] = Converter()
-    page = _worker["pages"][index]  # inherited by fork, not sent
-    parsed = _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])
-    if _worker["keep"] is not None:
-        _worker["keep"](page, parsed)
+    pages = [_worker["pages"][index] for index in indexes]  # inherited by fork, not sent
+    done = [(page, _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])) for page in pages]
+    places = _worker["keep"](done) if _worker["keep"] is not None else [None] * len(done)
     # only what converting added to the page travels back: the parent has the rest
-    return page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed
+    return [(page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed, place)
+            for (page, parsed), place in zip(done, places)]
 
 
 def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
@@ -111,9 +111,16 @@ def _pool(count: int, init, *args):
         return multiprocessing.get_context("fork").Pool(min(cores(), count), _quiet, (init, *args))
 
 
-def _map(pool, task, items: list, workers: int) -> list:
-    """Run task over items in the pool, in a few chunks per worker, results in order; stop the workers on any failure."""
-    chunk = max(1, len(items) // (workers * 4))
+def batches(count: int, workers: int) -> list[list[int]]:
+    """The indexes 0..count-1 in consecutive batches, eight per worker: small enough that no worker is left
+    finishing a long last batch alone, large enough that each costs one message and one pack."""
+    size = max(1, -(-count // (workers * 8)))
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
+def _map(pool, task, items: list, workers: int, chunk: int | None = None) -> list:
+    """Run task over items in the pool, in chunks (eight per worker unless given), results in order; stop the workers on any failure."""
+    chunk = chunk or max(1, len(items) // (workers * 8))
     try:
         results = pool.map(task, items, chunksize=chunk)
     except BaseException:
@@ -134,22 +141,23 @@ def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problem
 
 
 def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str],
-                keep: Callable[[Page, Parsed], None] | None = None) -> list[tuple[Page, Parsed]]:
-    """Convert many pages (notes and body), in parallel when there are enough of them.
+                keep: Callable[[list[tuple[Page, Parsed]]], list] | None = None) -> list[tuple[Page, Parsed, tuple | None]]:
+    """Convert many pages (notes and body), in parallel when there are enough of them: (page, parsed, place).
 
     The pages are converted in place: a worker sends back only the page's doc and rendered
-    notes, which are put into the page here. A worker calls keep(page, parsed) after each
-    page, before sending it back: the builder's hook that writes the page's cache entry and
-    drops its HTML, which then need not travel.
+    notes, which are put into the page here. A worker calls keep(batch) with each batch of
+    (page, parsed) before sending it back: the builder's hook that writes the batch's cache
+    entries in one pack and drops their HTML, which then need not travel; it returns where
+    each entry went (the place), or None.
     """
     pool = _pool(len(pages), _init, site, slugs, files, pages, keep) if len(pages) >= MIN_PARSES and cores() > 1 else None
     if pool is None:
         converter = Converter()
-        return [(page, converter.parse(site, page, slugs, files)) for page in pages]
-    results = _map(pool, _parse_task, list(range(len(pages))), cores())
-    for page, (doc, notes, _) in zip(pages, results):
+        return [(page, converter.parse(site, page, slugs, files), None) for page in pages]
+    results = [one for batch in _map(pool, _parse_batch, batches(len(pages), cores()), cores(), chunk=1) for one in batch]
+    for page, (doc, notes, _, _) in zip(pages, results):
         converted_into(page, doc, notes)
-    return [(page, parsed) for page, (_, _, parsed) in zip(pages, results)]
+    return [(page, parsed, place) for page, (_, _, parsed, place) in zip(pages, results)]
 
 
 def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:

@@ -49,7 +49,7 @@ def rename_page(site: Path) -> None:
 
 
 def corrupt_cache(site: Path) -> None:
-    for path in (site / ".cache").rglob("*.pickle"):
+    for path in [*(site / ".cache").rglob("*.pickle"), *(site / ".cache").rglob("*.pack")]:
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
     edit(site / "content" / "renamed.md", "Over 25,000", "More than 25,000")
@@ -93,13 +93,13 @@ def poison_with_right_version(site: Path) -> None:
 
 def lose_the_page_entries(site: Path) -> None:
     """The site index is there but the entries its stubs load from are gone: every page is rendered again (a layout changed)."""
-    shutil.rmtree(site / ".cache" / "pages")
+    shutil.rmtree(site / ".cache" / "packs")
     edit(site / "layouts" / "explainer.html", "data-edited>", "data-edited-again>")
 
 
 def poison_the_stored_html(site: Path) -> None:
     """A page's HTML changed after its entry was written (same length, so only the digest tells)."""
-    for path in (site / ".cache" / "pages").glob("*.pickle"):
+    for path in (site / ".cache" / "packs").glob("*.pack"):
         data = path.read_bytes()
         if b"<p>" in data:
             path.write_bytes(data.replace(b"<p>", b"<b>"))
@@ -321,3 +321,23 @@ def test_a_content_file_is_read_again_unless_its_stat_is_as_recorded_and_settled
     assert build(str(site)).written
     assert read == ["second.md"]
     compare(site, tmp_path)
+
+
+def test_packs_give_back_each_entry_and_refuse_what_is_stale_or_cut(tmp_path: Path):
+    from explainers.model import Problem
+
+    packs = cache.Packs(tmp_path / "packs", "code", "env")
+    entries = {f"p{i}.md": cache.PageEntry(f"src{i}", [Problem("p", i, "warning", "w")], None) for i in range(3)}
+    where = packs.write([(name, entry, f"<p>{name}</p>") for name, entry in entries.items()])
+    assert len({place[0] for place in where.values()}) == 1  # one file for the batch
+    for name, entry in entries.items():
+        found, html = packs.read(where[name], rest=True)
+        assert found == entry and html == f"<p>{name}</p>".encode()
+    assert cache.Packs(tmp_path / "packs", "other code", "env").read(where["p1.md"], rest=False) == (None, b"")
+    pack, start, length = where["p2.md"]
+    assert packs.read((pack, start, length - 1), rest=True) == (None, b"")  # cut short
+    (tmp_path / "packs" / "stray-999999.pack").write_bytes(b"x")  # a dead build's
+    packs.prune({pack})
+    assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == [pack]
+    packs.prune(set())
+    assert not list((tmp_path / "packs").iterdir())

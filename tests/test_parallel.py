@@ -44,10 +44,10 @@ def test_pooled_and_single_process_builds_are_byte_identical(site: Path, tmp_pat
     pooled(monkeypatch)
     calls = []
     real = parallel._map
-    monkeypatch.setattr(parallel, "_map", lambda pool, task, items, workers: calls.append(task.__name__) or real(pool, task, items, workers))
+    monkeypatch.setattr(parallel, "_map", lambda pool, task, items, workers, chunk=None: calls.append(task.__name__) or real(pool, task, items, workers, chunk))
     result = builder.build(str(site), out=tmp_path / "pooled", use_cache=False)
     assert result.written, [str(p) for p in result.problems]
-    assert calls == ["_read_task", "_parse_task", "_render_task"]  # every phase went through the pool
+    assert calls == ["_read_task", "_parse_batch", "_render_task"]  # every phase went through the pool
     single(monkeypatch)
     calls.clear()
     assert builder.build(str(site), out=tmp_path / "single", use_cache=False).written
@@ -60,6 +60,9 @@ def test_pooled_incremental_builds_match_clean_ones(site: Path, tmp_path: Path, 
     work = tmp_path / "site"
     shutil.copytree(site, work)
     assert builder.build(str(work)).written
+    # the workers wrote the pages' entries a batch to a file, eight batches each
+    packs = list((work / ".cache" / "packs").glob("*.pack"))
+    assert 2 <= len(packs) <= 2 * 8 + 1, packs
     layout = work / "layouts" / "explainer.html"
     layout.write_text(layout.read_text().replace('<article class="explainer">', '<article class="explainer" data-edit="1">'))
     page = work / "content" / "explainer-00003.md"
