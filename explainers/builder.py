@@ -2,7 +2,9 @@
 
 With the cache (the default), a page is read and converted again only when its file, or
 something it depends on, changed; a page's HTML is rendered again only when its key
-changed, and otherwise hard-linked from the last output. Only a successful build writes
+changed, and otherwise left in the last output, where only changed files are committed
+(output.update). Pages a one-page edit does not render are not even loaded: the cache's
+site index holds a stub of each (model.PageStub). Only a successful build writes
 the cache: a failed one, like `check`, leaves the site folder as it was. The output is byte for byte the
 output of a clean build: `--no-cache` makes one, and tests/test_cache.py compares them.
 """
