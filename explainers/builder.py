@@ -449,7 +449,7 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
              files: dict, page_count: int, places: dict[str, tuple]) -> None:
     """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
     save_pages(run.cache, entries, changed, html_of, places)
-    records = {rel: stat_record(run.target / rel, reuse.keys.get(rel, "")) for rel in files}
+    records = output_records(run, files, reuse.keys)
     record = BuildRecord(str(run.target), records, run.key, list(run.problems), page_count, reuse.layout_names, reuse.layout_names_key)
     if run.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
         run.warm.parse_env, run.warm.entries, run.warm.parts, run.warm.record = run.inputs.parse_env, entries, parts.made, record
@@ -459,6 +459,21 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
         store_sources(run.site.root, run.inputs.code, run.inputs.started_ns, run.inputs.known)
         run.cache.store_index(entries)
         run.cache.store_build_record(record)
+
+
+def output_records(run: Run, files: dict, keys: dict[str, str]) -> dict:
+    """Each output file's render key and stat, for the next build: a file reused as it was keeps its record, unread."""
+    old = run.record.files if run.record and run.record.out == str(run.target) else {}
+    folder = str(run.target)
+    records = {}
+    for rel, data in files.items():
+        key, kept = keys.get(rel, ""), old.get(rel)
+        # a Path into the output is a file previous_output() found as that record says
+        if kept is not None and kept.key == key and isinstance(data, Path) and str(data) == f"{folder}/{rel}":
+            records[rel] = kept
+        else:
+            records[rel] = stat_record(run.target / rel, key)
+    return records
 
 
 def keep_pieces(warm: Warm, parts: Parts) -> None:

@@ -162,7 +162,7 @@ def check(site: Site, pages: list[Page], problems: Problems, strict: bool, today
             target = by_name.get(link.target)
             if target is not None and target.draft and not page.draft:
                 strict_problem(page.rel, page.body_line + link.line - 1, f"link to '{link.target}': that page is a draft, so a build without --drafts leaves it out and this link breaks")
-            if target is not None and link.fragment and link.fragment not in target.facts.anchors:
+            if target is not None and link.fragment and not target.facts.has_anchor(link.fragment):
                 where = "this page" if target is page else f"content/{link.target}"
                 strict_problem(page.rel, page.body_line + link.line - 1, f"link to '#{link.fragment}': {where} has no such anchor")
 
