@@ -402,8 +402,7 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
         if page.doc.html is not None:
             return page.doc.html
         if page.name in places:
-            entry, data = run.packs.read(places[page.name], rest=True)
-            html = data.decode("utf-8") if entry is not None else None
+            html = run.packs.html(places[page.name], entries[page.name].source)
         else:
             html = cache.html(page.name, entries[page.name].source) if cache else None
         return html if html is not None else convert_again(site, page, pages)

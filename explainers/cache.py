@@ -129,7 +129,7 @@ def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = Fa
 def read_record(f, end: int, code: str, env: str, kind: type, rest: bool) -> tuple[object | None, bytes]:
     """The object of the record at f's position, ending at `end`, and with `rest` the bytes after it (see load_file)."""
     try:
-        version, made_by, made_in, size, check = pickle.load(f)
+        version, made_by, made_in, size, check, _ = pickle.load(f)
         if version != VERSION or made_by != code or made_in != env:
             return None, b""
         payload = pickle.load(f)
@@ -143,9 +143,25 @@ def read_record(f, end: int, code: str, env: str, kind: type, rest: bool) -> tup
     return payload, after
 
 
-def write_record(f, code: str, env: str, payload, after: bytes) -> None:
-    """Write a record: the header, the object, the bytes after it (see load_file)."""
-    pickle.dump((VERSION, code, env, len(after), digest(after)), f, protocol=pickle.HIGHEST_PROTOCOL)
+def read_after(f, end: int, code: str, env: str, tag: str) -> bytes | None:
+    """Only the bytes after the object of the record at f's position, ending at `end`, if its header has this tag.
+
+    The object is not unpickled: a render worker wants a page's HTML, not its whole entry.
+    """
+    try:
+        version, made_by, made_in, size, check, made_for = pickle.load(f)
+        if version != VERSION or made_by != code or made_in != env or made_for != tag or size > end - f.tell():
+            return None
+        f.seek(end - size)
+        after = f.read(size)
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError, pickle.UnpicklingError, MemoryError):
+        return None
+    return after if len(after) == size and digest(after) == check else None
+
+
+def write_record(f, code: str, env: str, payload, after: bytes, tag: str = "") -> None:
+    """Write a record: the header (with a tag saying what the bytes after are of), the object, the bytes after it (see load_file)."""
+    pickle.dump((VERSION, code, env, len(after), digest(after), tag), f, protocol=pickle.HIGHEST_PROTOCOL)
     pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
     f.write(after)
 
@@ -180,7 +196,7 @@ def store_base(path: Path, code: str, env: str, token: str, data: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump((VERSION, code, env, 0, digest(b"")), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((VERSION, code, env, 0, digest(b""), ""), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump((token, len(data)), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
@@ -192,7 +208,7 @@ def load_base(path: Path, code: str, env: str, head_only: bool) -> tuple[str, in
     """A layered file's base: (token, size, the dict or None with `head_only`); None when missing, corrupt or stale."""
     try:
         with open(path, "rb") as f:
-            version, made_by, made_in, _, _ = pickle.load(f)
+            version, made_by, made_in, _, _, _ = pickle.load(f)
             if version != VERSION or made_by != code or made_in != env:
                 return None
             token, size = pickle.load(f)
@@ -242,8 +258,7 @@ class Cache:
     def html(self, name: str, source: str) -> str | None:
         """The body HTML stored with a content file's entry, if the entry is still the one for these bytes."""
         place = self.places().get(name)
-        entry, html = self.packs.read(place, rest=True) if place else (None, b"")
-        return html.decode("utf-8") if entry is not None and entry.source == source and entry.parsed else None
+        return self.packs.html(place, source) if place and source else None
 
     def store_places(self, new: dict[str, tuple[str, int, int]], names: set[str]) -> None:
         """Record where the entries written in this build are (`new`), forget files not in `names`, and remove packs no entry is in."""
@@ -358,7 +373,8 @@ class Packs:
         name = f"{secrets.token_hex(6)}-{os.getpid()}.pack"  # the writer's id: prune leaves a running build's packs
         for page_name, entry, html in records:
             start = buffer.tell()
-            write_record(buffer, self.code, self.env, entry, (html or "").encode("utf-8"))
+            # the tag lets html() check a record is that of the page's bytes without unpickling the entry
+            write_record(buffer, self.code, self.env, entry, (html or "").encode("utf-8"), entry.source if entry.parsed else "")
             places[page_name] = (name, start, buffer.tell() - start)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -378,6 +394,17 @@ class Packs:
                 return read_record(f, start + length, self.code, self.env, PageEntry, rest)
         except (OSError, ValueError):
             return None, b""
+
+    def html(self, place: tuple[str, int, int], source: str) -> str | None:
+        """The HTML stored at a place, if its entry is that of a converted page of these bytes (`source`)."""
+        pack, start, length = place
+        try:
+            with open(self.folder / pack, "rb") as f:
+                f.seek(start)
+                data = read_after(f, start + length, self.code, self.env, source)
+        except (OSError, ValueError):
+            return None
+        return data.decode("utf-8") if data is not None else None
 
     def prune(self, live: set[str]) -> None:
         """Remove the packs no entry is in, except those a running build is writing."""

@@ -327,13 +327,20 @@ def test_packs_give_back_each_entry_and_refuse_what_is_stale_or_cut(tmp_path: Pa
     from explainers.model import Problem
 
     packs = cache.Packs(tmp_path / "packs", "code", "env")
-    entries = {f"p{i}.md": cache.PageEntry(f"src{i}", [Problem("p", i, "warning", "w")], None) for i in range(3)}
+    entries = {f"p{i}.md": cache.PageEntry(f"src{i}", [Problem("p", i, "warning", "w")], None, parsed=i > 0) for i in range(3)}
     where = packs.write([(name, entry, f"<p>{name}</p>") for name, entry in entries.items()])
     assert len({place[0] for place in where.values()}) == 1  # one file for the batch
     for name, entry in entries.items():
         found, html = packs.read(where[name], rest=True)
         assert found == entry and html == f"<p>{name}</p>".encode()
     assert cache.Packs(tmp_path / "packs", "other code", "env").read(where["p1.md"], rest=False) == (None, b"")
+    # the HTML alone, checked against the header's tag (the page's bytes) and digest
+    assert packs.html(where["p1.md"], "src1") == "<p>p1.md</p>"
+    assert packs.html(where["p1.md"], "src2") is None  # another version of the page
+    assert packs.html(where["p0.md"], "src0") is None  # an entry of a page never converted
+    pack_file = tmp_path / "packs" / where["p1.md"][0]
+    pack_file.write_bytes(pack_file.read_bytes().replace(b"<p>p1.md</p>", b"<b>p1.md</b>"))
+    assert packs.html(where["p1.md"], "src1") is None and packs.html(where["p2.md"], "src2") == "<p>p2.md</p>"
     pack, start, length = where["p2.md"]
     assert packs.read((pack, start, length - 1), rest=True) == (None, b"")  # cut short
     (tmp_path / "packs" / "stray-999999.pack").write_bytes(b"x")  # a dead build's
