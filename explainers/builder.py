@@ -242,10 +242,17 @@ def load_whole(site: Site, cache: Cache, name: str, path: Path, source: str, slu
     return page
 
 
+def fingerprint(entry: PageEntry, parse_env: str) -> str:
+    """The digest of everything a converted page was made from: the page's bytes, what it looked up, the rest of the inputs."""
+    if not entry.fingerprint:  # made once per version of the entry (converted() clears it), kept in the cache
+        entry.fingerprint = digest(parse_env, entry.source, repr(sorted(entry.slug_deps.items())))
+    return entry.fingerprint
+
+
 def converted(entry: PageEntry, page: Page, parsed: Parsed, all_slugs: str) -> PageEntry:
     """The entry of a page just converted: the page and what converting it found."""
     page.__dict__.pop("facts", None)  # made from the page as it was before
-    entry.page, entry.parsed = page, True
+    entry.page, entry.parsed, entry.fingerprint = page, True, ""
     entry.note_problems, entry.convert_problems = list(parsed.note_problems), list(parsed.convert_problems)
     entry.slug_deps = {ALL_SLUGS: all_slugs} if parsed.all_slugs else parsed.slug_deps
     return entry
@@ -412,7 +419,7 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
     if run.problems.errors:
         return finish(result, run.started)
     reuse = Reuse(
-        fingerprints={p.name: digest(inputs.parse_env, entries[p.name].source, repr(sorted(entries[p.name].slug_deps.items()))) for p in pages},
+        fingerprints={p.name: fingerprint(entries[p.name], inputs.parse_env) for p in pages},
         env_key=inputs.render_env,
         previous=previous_output(record, run.target),
         templates=(warm.templates if warm else DiskTemplates(site.root / CACHE_FOLDER / "jinja")) if cache else None,

@@ -83,6 +83,7 @@ class PageEntry:
     # what the body looked up while converting: content path -> pipeline.slug_dep();
     # the key ALL_SLUGS (with the digest of the table) when it read the whole table
     slug_deps: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""  # digest of everything the converted page was made from (builder.fingerprint), once made
 
 
 ALL_SLUGS = "*"
@@ -323,7 +324,7 @@ class Cache:
             if entry is None or entry.page is None or not entry.parsed:
                 return None
             return PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True,
-                             entry.note_problems, entry.convert_problems, entry.slug_deps)
+                             entry.note_problems, entry.convert_problems, entry.slug_deps, entry.fingerprint)
         self.store_layered("index", {name: stub(entries.get(name)) for name in changed},
                            lambda: {name: s for name, s in ((n, stub(e)) for n, e in entries.items()) if s is not None})
 
