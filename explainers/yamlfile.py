@@ -73,6 +73,68 @@ class _StrictLoader(_BaseLoader):
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+(_NULL_RE,) = {regexp for resolvers in _StrictLoader.yaml_implicit_resolvers.values() for _, regexp in resolvers}
+
+
+class _QuickLoader(_StrictLoader):
+    """_StrictLoader with the resolver cut down to what it does for our tables.
+
+    PyYAML's generic resolver (called from C for every node) walks per-first-character
+    tables and path resolvers; ours has no path resolvers and one implicit tag, null,
+    so the answer is one regex match. The tags it gives are exactly the generic ones.
+    """
+
+    def resolve(self, kind, value, implicit):
+        """The tag the generic resolver would give this untagged node."""
+        if kind is yaml.ScalarNode:
+            return _NULL_TAG if implicit[0] and _NULL_RE.match(value) else _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node, current_index):
+        """Nothing to track: only path resolvers need the path."""
+
+    def ascend_resolver(self):
+        """Nothing to track: only path resolvers need the path."""
+
+
+class _Unusual(Exception):
+    """A document the quick builder leaves to PyYAML's constructor and the shape check."""
+
+
+def _build(node, depth: int):
+    """The data of a node with only plain tags, no repeated or non-scalar keys, and shallow nesting.
+
+    Gives exactly what _StrictLoader's constructor gives for such a node, in one pass;
+    raises _Unusual for anything else, so the general path decides (and words any problem).
+    """
+    tag = node.tag
+    if tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        return node.value
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    if tag == _MAP_TAG and type(node) is yaml.MappingNode:
+        result = Mapping()
+        lines = result.lines = {}
+        result.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual
+            key = key_node.value
+            if key in result:
+                raise _Unusual
+            result[key] = _build(value_node, depth + 1)
+            lines[key] = key_node.start_mark.line + 1
+        return result
+    if tag == _SEQ_TAG and type(node) is yaml.SequenceNode:
+        return [_build(child, depth + 1) for child in node.value]
+    if tag == _NULL_TAG and type(node) is yaml.ScalarNode:
+        return None
+    raise _Unusual
+
 
 MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constructor's recursion
 
@@ -102,11 +164,16 @@ def load(text: str, offset: int = 0) -> tuple[object, list[YamlError]]:
     Lines in the result are relative to the text; `offset` (the lines before it in its file)
     only shifts line numbers written inside messages.
     """
-    loader = _StrictLoader(text, offset)
+    loader = _QuickLoader(text, offset)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
+        if "&" not in text:  # without an anchor no node can be reached twice
+            try:
+                return _build(node, 1), []
+            except _Unusual:
+                pass
         problem = _shape_problem(node)
         if problem is not None:
             return None, [problem]
