@@ -262,6 +262,8 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
 
 def check_openers(body: str, shown: str, body_line: int, problems: Problems) -> bool:
     """False (after saying where) if the body holds so many '[' and '<' that Markdown would hang."""
+    if body.count("[") + body.count("<") <= MAX_OPENERS_PER_PARAGRAPH:
+        return True  # too few in all for any paragraph (or the page) to pass a limit: skip the split
     total, line = 0, body_line
     for paragraph in re.split(r"(\n[ \t]*\n)", body):
         count = len(re.findall(r"(?<!\\)[\[<]", paragraph))
