@@ -8,6 +8,7 @@ line of every mapping key, reports duplicate keys, and refuses anchors and alias
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -138,6 +139,75 @@ def _build(node, depth: int):
 
 MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constructor's recursion
 
+# The common shape of front matter, read without PyYAML: block mappings of 'key: value'
+# lines, each value a one-line quoted string, a plain word run, a flow list of words, or
+# nothing (a nested mapping may follow). Any line outside this (a '- item', a '{...}', a
+# tab, a comment after a value, a continued scalar, an anchor, odd indentation, a
+# duplicate key) sends the whole text to PyYAML, so its answers and messages stay the
+# only ones. The characters allowed are those libyaml reads as printable and not as a
+# line break (no tab, controls, NEL, U+2028/9 or BOM), so line numbers agree too.
+_WIDE = "\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff"
+_SAFE = "\\x20-\\x7e" + _WIDE
+_WORD = "[A-Za-z0-9_][A-Za-z0-9_.-]*"
+_LINE_RE = re.compile(
+    "( *)([A-Za-z0-9_][A-Za-z0-9_-]{0,99}):(?: +(?:"
+    f'"([\\x20\\x21\\x23-\\x5b\\x5d-\\x7e{_WIDE}]*)"'  # a double-quoted string without escapes
+    f"|'([\\x20-\\x26\\x28-\\x7e{_WIDE}]*)'"  # a single-quoted string without doubled quotes
+    f"|\\[((?:{_WORD}(?:, ?{_WORD})*)?)\\]"  # a flow list of plain words
+    f"|([A-Za-z0-9](?:[{_SAFE}]*[\\x21-\\x7e{_WIDE}])?)"  # plain text, checked for ': ', ' #' below
+    "))? *"  # trailing spaces: none belong to a value
+)
+_SKIP_RE = re.compile(f" *(?:#[{_SAFE}]*)?")  # a blank or comment-only line
+
+
+def _quick_load(text: str) -> Mapping | None:
+    """What the strict loader makes of text in the common subset above, or None if it is not."""
+    root = Mapping()
+    root.lines, root.line = {}, 0
+    stack = [(0, root)]  # the open mappings, innermost last, with their indentation
+    opener = None  # (mapping, key, indent) of a 'key:' line that a nested mapping may follow
+    for number, line in enumerate(text.split("\n"), 1):
+        m = _LINE_RE.fullmatch(line)
+        if m is None:
+            if _SKIP_RE.fullmatch(line):
+                continue
+            return None
+        spaces, key, double, single, words, plain = m.groups()
+        indent = len(spaces)
+        if opener is not None and indent > opener[2]:
+            if len(stack) >= MAX_DEPTH // 2:
+                return None
+            child = Mapping()
+            child.lines, child.line = {}, number
+            opener[0][opener[1]] = child
+            stack.append((indent, child))
+        else:
+            while indent < stack[-1][0]:
+                stack.pop()
+            if indent != stack[-1][0]:
+                return None
+        opener = None
+        mapping = stack[-1][1]
+        if key in mapping:
+            return None
+        if double is not None:
+            value = double
+        elif single is not None:
+            value = single
+        elif words is not None:
+            value = [None if _NULL_RE.match(w) else w for w in words.replace(" ", "").split(",")] if words else []
+        elif plain is not None:
+            if ": " in plain or " #" in plain or plain.endswith(":"):
+                return None
+            value = None if _NULL_RE.match(plain) else plain
+        else:
+            value, opener = None, (mapping, key, indent)
+        mapping[key] = value
+        mapping.lines[key] = number
+        if not root.line:
+            root.line = number
+    return root if root.line else None
+
 
 def _shape_problem(root) -> YamlError | None:
     """A node reachable twice (what an alias makes) or nested too deep, as a problem; else None."""
@@ -164,6 +234,9 @@ def load(text: str, offset: int = 0) -> tuple[object, list[YamlError]]:
     Lines in the result are relative to the text; `offset` (the lines before it in its file)
     only shifts line numbers written inside messages.
     """
+    quick = _quick_load(text)
+    if quick is not None:
+        return quick, []
     loader = _QuickLoader(text, offset)
     try:
         node = loader.get_single_node()
