@@ -149,30 +149,37 @@ MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constr
 _WIDE = "\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff"
 _SAFE = "\\x20-\\x7e" + _WIDE
 _WORD = "[A-Za-z0-9_][A-Za-z0-9_.-]*"
-_LINE_RE = re.compile(
-    "( *)([A-Za-z0-9_][A-Za-z0-9_-]{0,99}):(?: +(?:"
-    f'"([\\x20\\x21\\x23-\\x5b\\x5d-\\x7e{_WIDE}]*)"'  # a double-quoted string without escapes
-    f"|'([\\x20-\\x26\\x28-\\x7e{_WIDE}]*)'"  # a single-quoted string without doubled quotes
-    f"|\\[((?:{_WORD}(?:, ?{_WORD})*)?)\\]"  # a flow list of plain words
-    f"|([A-Za-z0-9](?:[{_SAFE}]*[\\x21-\\x7e{_WIDE}])?)"  # plain text, checked for ': ', ' #' below
+_LINES_RE = re.compile(
+    "^( *)(?:([A-Za-z0-9_][A-Za-z0-9_-]{0,99}):(?: +("
+    f'"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e{_WIDE}]*"'  # a double-quoted string without escapes
+    f"|'[\\x20-\\x26\\x28-\\x7e{_WIDE}]*'"  # a single-quoted string without doubled quotes
+    f"|\\[(?:{_WORD}(?:, ?{_WORD})*)?\\]"  # a flow list of plain words
+    f"|[A-Za-z0-9](?:[{_SAFE}]*[\\x21-\\x7e{_WIDE}])?"  # plain text, checked for ': ', ' #' below
     "))? *"  # trailing spaces: none belong to a value
+    f"|#[{_SAFE}]*)?"  # or a blank or comment-only line
+    "(?:\\n|\\Z)",
+    re.MULTILINE,
 )
-_SKIP_RE = re.compile(f" *(?:#[{_SAFE}]*)?")  # a blank or comment-only line
+
+
+_QUOTES = ("'", '"')
+# What _NULL_RE matches in a value without a line break (all the quick reader sees): a set
+# lookup instead of a regex call per value.
+_NULLS = frozenset(("~", "null", "Null", "NULL", ""))
 
 
 def _quick_load(text: str) -> Mapping | None:
     """What the strict loader makes of text in the common subset above, or None if it is not."""
+    found = _LINES_RE.findall(text)
+    if len(found) != text.count("\n") + 1:
+        return None  # a match is one whole line (from ^ to its end), so some line is not one
     root = Mapping()
     root.lines, root.line = {}, 0
     stack = [(0, root)]  # the open mappings, innermost last, with their indentation
     opener = None  # (mapping, key, indent) of a 'key:' line that a nested mapping may follow
-    for number, line in enumerate(text.split("\n"), 1):
-        m = _LINE_RE.fullmatch(line)
-        if m is None:
-            if _SKIP_RE.fullmatch(line):
-                continue
-            return None
-        spaces, key, double, single, words, plain = m.groups()
+    for number, (spaces, key, value) in enumerate(found, 1):
+        if not key:
+            continue  # blank or comment
         indent = len(spaces)
         if opener is not None and indent > opener[2]:
             if len(stack) >= MAX_DEPTH // 2:
@@ -190,16 +197,16 @@ def _quick_load(text: str) -> Mapping | None:
         mapping = stack[-1][1]
         if key in mapping:
             return None
-        if double is not None:
-            value = double
-        elif single is not None:
-            value = single
-        elif words is not None:
-            value = [None if _NULL_RE.match(w) else w for w in words.replace(" ", "").split(",")] if words else []
-        elif plain is not None:
-            if ": " in plain or " #" in plain or plain.endswith(":"):
+        first = value[:1]
+        if first in _QUOTES:
+            value = value[1:-1]
+        elif first == "[":
+            value = [None if w in _NULLS else w for w in value[1:-1].replace(" ", "").split(",")] if value != "[]" else []
+        elif value:
+            if ": " in value or " #" in value or value[-1] == ":":
                 return None
-            value = None if _NULL_RE.match(plain) else plain
+            if value in _NULLS:
+                value = None
         else:
             value, opener = None, (mapping, key, indent)
         mapping[key] = value

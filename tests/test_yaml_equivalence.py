@@ -352,3 +352,10 @@ def ref_check_openers(body: str, shown: str, body_line: int, problems: Problems)
         problems.error(shown, body_line, f"this page has {total} '[' and '<' characters (at most {REF_MAX_OPENERS_PER_PAGE}); Markdown would take minutes to read it: split the page")
         return False
     return True
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(list("~nulNUL x\t\r") + ["null", "Null", "NULL"]), max_size=4).map("".join))
+def test_null_words_are_what_the_resolver_reads_as_null(value):
+    # the quick reader looks values up in _NULLS; PyYAML's resolver matches _NULL_RE
+    assert (value in yamlfile._NULLS) == bool(yamlfile._NULL_RE.match(value))
