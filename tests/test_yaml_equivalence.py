@@ -161,6 +161,16 @@ def test_every_odd_value_in_every_style_and_place_reads_the_same():
             check(f"a:\n  {key}{sep}\n    c: d")
 
 
+def test_deep_nesting_reads_the_same_at_every_depth():
+    # the quick reader and the one-pass builder hand deep documents on; the limit is the frozen one's
+    for depth in range(1, 26):
+        check("a: " + "[" * depth + "x" + "]" * depth)
+        check("a: " + "{b: " * depth + "x" + "}" * depth)
+        check("\n".join(" " * i + f"k{i}:" for i in range(depth)) + " x")
+        check("\n".join(" " * i + f"k{i}:" for i in range(depth)))
+        check("a: &x " + "[" * depth + "]" * depth + "\nb: *x")
+
+
 @SETTINGS
 @given(block().map(doc), st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(list(" \t\n:#-[]{},&*!|>'\"%@`\\?~é\x00\x1b\x85\u2028\ufeff")), st.booleans()), max_size=4))
 def test_mutated_front_matter_reads_the_same(text, edits):
