@@ -5,6 +5,11 @@ duplicate keys, turns keys such as ``no`` or ``2024`` into booleans and numbers,
 a malformed date instead of saying where it is, and expands aliases (the "billion laughs").
 This loader keeps every scalar as a string (only an empty value becomes None), records the
 line of every mapping key, reports duplicate keys, and refuses anchors and aliases.
+
+Front matter is mostly 'key: value' lines, so those are read by a line reader
+(_quick_load) that gives up on anything else; then PyYAML's nodes are turned into data in
+one pass (_build), which gives up on anything unusual; then the constructor and the shape
+check have the last word. All three give the same data, lines and problems.
 """
 from __future__ import annotations
 
@@ -74,10 +79,13 @@ class _StrictLoader(_BaseLoader):
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
 
+MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constructor's recursion
+
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
+# the one implicit resolver left (the same regex object under each first character)
 (_NULL_RE,) = {regexp for resolvers in _StrictLoader.yaml_implicit_resolvers.values() for _, regexp in resolvers}
 
 
@@ -137,8 +145,6 @@ def _build(node, depth: int):
     raise _Unusual
 
 
-MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constructor's recursion
-
 # The common shape of front matter, read without PyYAML: block mappings of 'key: value'
 # lines, each value a one-line quoted string, a plain word run, a flow list of words, or
 # nothing (a nested mapping may follow). Any line outside this (a '- item', a '{...}', a
@@ -160,7 +166,6 @@ _LINES_RE = re.compile(
     "(?:\\n|\\Z)",
     re.MULTILINE,
 )
-
 
 _QUOTES = ("'", '"')
 # What _NULL_RE matches in a value without a line break (all the quick reader sees): a set
