@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from markupsafe import Markup
 
@@ -138,6 +139,37 @@ def export_entry(site: Site, entry: Entry) -> dict:
     }
 
 
+def json_text(value: object, compact: bool = False) -> str:
+    """A scalar as json.dumps(value, ensure_ascii=False) writes it; strings and null without json.dumps' set-up per call."""
+    if type(value) is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
+
+
+def export_line(site: Site, entry: Entry, page_json: str) -> str:
+    """json.dumps(export_entry(site, entry), ensure_ascii=False), written directly; `page_json` is export_page()'s."""
+    claim, j = entry.claim, json_text
+    sources = ", ".join(f'{{"key": {j(s.key)}, "name": {j(s.name)}, "url": {j(s.url)}}}' for s in entry.sources)
+    note = f'{{"text": {j(claim.note_text)}, "html": {j(claim.note_html)}}}' if claim.note else "null"
+    history = ", ".join(
+        f'{{"date": {j(h.date.isoformat())}, "status": {{"key": {j(h.status)}, "label": {j(status_of(site, h.status).label)}}}, "note": {j(h.note)}}}'
+        for h in claim.history
+    )
+    return (
+        f'{{"id": {j(claim.id)}, "url": {j(claim_url(site, entry))}, "page": {page_json}, "number": {j(entry.number)}, '
+        f'"text": {j(entry.text)}, "status": {{"key": {j(entry.status.key)}, "label": {j(entry.status.label)}}}, '
+        f'"sources": [{sources}], "note": {note}, "evidence_url": {j(claim.url)}, "archive_url": {j(claim.archive)}, '
+        f'"checked": {j(claim.checked.isoformat() if claim.checked else None)}, "history": [{history}]}}'
+    )
+
+
+def export_page(site: Site, page: Page) -> str:
+    """The "page" object of a claim in claims.json, the same for each claim of the page."""
+    return f'{{"title": {json_text(page.title)}, "path": {json_text(page.url)}, "url": {json_text(absolute(site, page.url))}}}'
+
+
 def export_document(site: Site, page_lines: list[str]) -> str:
     """claims.json as text: the site, its status vocabulary and every claim, from each page's export_lines() (or stand-ins for them)."""
     data = {
@@ -192,17 +224,62 @@ def claim_review(site: Site, entry: Entry) -> dict:
 
 def script_json(data: object) -> Markup:
     """JSON that is safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_escaped(json_text_compact(data))
+
+
+def script_escaped(text: str) -> Markup:
+    """JSON text made safe inside <script> (see script_json)."""
     for char, escape in SCRIPT_ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)
 
 
 def claim_reviews(site: Site, entries: list[Entry]) -> Markup:
-    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims."""
+    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims.
+
+    The same text as script_json() of claim_review() dicts (see claim_reviews_reference), written directly:
+    building and encoding the dicts was a third of rendering a page.
+    """
+    if not entries:
+        return Markup("")
+    author = json_text_compact(publisher(site))
+    graph = ",".join(claim_review_json(site, e, author) for e in entries)
+    return script_escaped(f'{{"@context":"https://schema.org","@graph":[{graph}]}}')
+
+
+def claim_reviews_reference(site: Site, entries: list[Entry]) -> Markup:
+    """What claim_reviews() must equal: its dicts, through json.dumps."""
     if not entries:
         return Markup("")
     return script_json({"@context": "https://schema.org", "@graph": [claim_review(site, e) for e in entries]})
+
+
+def json_text_compact(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")): for the few values made once per page."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def claim_review_json(site: Site, entry: Entry, author: str) -> str:
+    """claim_review(site, entry) as compact JSON, written directly; `author` is the publisher's JSON."""
+    claim, page = entry.claim, entry.page
+    j = json_text
+    authors = ",".join(
+        f'{{"@type":"Organization","name":{j(s.name, True)},"url":{j(s.url, True)}}}' if s.url
+        else f'{{"@type":"Organization","name":{j(s.name, True)}}}'
+        for s in entry.sources
+    )
+    item = f'{{"@type":"Claim","author":[{authors}]'
+    appearance = list(dict.fromkeys(s.url for s in entry.sources if s.url))
+    if appearance:
+        item += ',"appearance":[' + ",".join(f'{{"@type":"CreativeWork","url":{j(url, True)}}}' for url in appearance) + "]"
+    modified = f',"dateModified":{j(claim.checked.isoformat())}' if claim.checked and claim.checked > page.date else ""
+    return (
+        f'{{"@type":"ClaimReview","url":{j(claim_url(site, entry))},"claimReviewed":{j(entry.text or claim.id, True)},'
+        f'"author":{author},"datePublished":{j(page.date.isoformat())},'
+        f'"reviewRating":{{"@type":"Rating","alternateName":{j(entry.status.label, True)},'
+        f'"ratingExplanation":{j(claim.note_text or entry.status.description, True)}}},'
+        f'"itemReviewed":{item}}}{modified}}}'
+    )
 
 
 # the ledger page and the corrections list
@@ -268,7 +345,14 @@ def rows_html(env, entries: list[Entry]) -> str:
 
 def export_lines(site: Site, entries: list[Entry]) -> str:
     """A page's claims (its page_entries()) as lines of claims.json."""
-    return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
+    page_json: dict[str, str] = {}  # by page name: made once, not once per claim
+    lines = []
+    for entry in entries:
+        name = entry.page.name
+        if name not in page_json:
+            page_json[name] = export_page(site, entry.page)
+        lines.append(export_line(site, entry, page_json[name]))
+    return ",\n".join(lines)
 
 
 def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
