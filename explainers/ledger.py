@@ -140,28 +140,34 @@ def export_entry(site: Site, entry: Entry) -> dict:
 
 
 def json_text(value: object, compact: bool = False) -> str:
-    """A scalar as json.dumps(value, ensure_ascii=False) writes it; strings and null without json.dumps' set-up per call."""
-    if type(value) is str:
+    """A scalar as json.dumps(value, ensure_ascii=False) writes it; strings, null and ints without json.dumps' set-up per call."""
+    kind = type(value)
+    if kind is str:
         return encode_basestring(value)
     if value is None:
         return "null"
+    if kind is int:
+        return int.__repr__(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
 
 
 def export_line(site: Site, entry: Entry, page_json: str) -> str:
-    """json.dumps(export_entry(site, entry), ensure_ascii=False), written directly; `page_json` is export_page()'s."""
-    claim, j = entry.claim, json_text
-    sources = ", ".join(f'{{"key": {j(s.key)}, "name": {j(s.name)}, "url": {j(s.url)}}}' for s in entry.sources)
-    note = f'{{"text": {j(claim.note_text)}, "html": {j(claim.note_html)}}}' if claim.note else "null"
+    """json.dumps(export_entry(site, entry), ensure_ascii=False), written directly; `page_json` is export_page()'s.
+
+    `s` encodes the fields the model types as str, `j` (json_text) those that may be None or another type.
+    """
+    claim, s, j = entry.claim, encode_basestring, json_text
+    sources = ", ".join(f'{{"key": {s(src.key)}, "name": {s(src.name)}, "url": {j(src.url)}}}' for src in entry.sources)
+    note = f'{{"text": {s(claim.note_text)}, "html": {s(claim.note_html)}}}' if claim.note else "null"
     history = ", ".join(
-        f'{{"date": {j(h.date.isoformat())}, "status": {{"key": {j(h.status)}, "label": {j(status_of(site, h.status).label)}}}, "note": {j(h.note)}}}'
+        f'{{"date": {s(h.date.isoformat())}, "status": {{"key": {s(h.status)}, "label": {s(status_of(site, h.status).label)}}}, "note": {j(h.note)}}}'
         for h in claim.history
     )
     return (
-        f'{{"id": {j(claim.id)}, "url": {j(claim_url(site, entry))}, "page": {page_json}, "number": {j(entry.number)}, '
-        f'"text": {j(entry.text)}, "status": {{"key": {j(entry.status.key)}, "label": {j(entry.status.label)}}}, '
+        f'{{"id": {s(claim.id)}, "url": {s(claim_url(site, entry))}, "page": {page_json}, "number": {j(entry.number)}, '
+        f'"text": {s(entry.text)}, "status": {{"key": {s(entry.status.key)}, "label": {s(entry.status.label)}}}, '
         f'"sources": [{sources}], "note": {note}, "evidence_url": {j(claim.url)}, "archive_url": {j(claim.archive)}, '
-        f'"checked": {j(claim.checked.isoformat() if claim.checked else None)}, "history": [{history}]}}'
+        f'"checked": {s(claim.checked.isoformat()) if claim.checked else "null"}, "history": [{history}]}}'
     )
 
 
@@ -260,24 +266,26 @@ def json_text_compact(value: object) -> str:
 
 
 def claim_review_json(site: Site, entry: Entry, author: str) -> str:
-    """claim_review(site, entry) as compact JSON, written directly; `author` is the publisher's JSON."""
-    claim, page = entry.claim, entry.page
-    j = json_text
+    """claim_review(site, entry) as compact JSON, written directly; `author` is the publisher's JSON.
+
+    `s` encodes the fields the model types as str, `j` (json_text) those that may be None or another type.
+    """
+    claim, page, s, j = entry.claim, entry.page, encode_basestring, json_text
     authors = ",".join(
-        f'{{"@type":"Organization","name":{j(s.name, True)},"url":{j(s.url, True)}}}' if s.url
-        else f'{{"@type":"Organization","name":{j(s.name, True)}}}'
-        for s in entry.sources
+        f'{{"@type":"Organization","name":{s(src.name)},"url":{j(src.url, True)}}}' if src.url
+        else f'{{"@type":"Organization","name":{s(src.name)}}}'
+        for src in entry.sources
     )
     item = f'{{"@type":"Claim","author":[{authors}]'
-    appearance = list(dict.fromkeys(s.url for s in entry.sources if s.url))
+    appearance = list(dict.fromkeys(src.url for src in entry.sources if src.url))
     if appearance:
         item += ',"appearance":[' + ",".join(f'{{"@type":"CreativeWork","url":{j(url, True)}}}' for url in appearance) + "]"
-    modified = f',"dateModified":{j(claim.checked.isoformat())}' if claim.checked and claim.checked > page.date else ""
+    modified = f',"dateModified":{s(claim.checked.isoformat())}' if claim.checked and claim.checked > page.date else ""
     return (
-        f'{{"@type":"ClaimReview","url":{j(claim_url(site, entry))},"claimReviewed":{j(entry.text or claim.id, True)},'
-        f'"author":{author},"datePublished":{j(page.date.isoformat())},'
-        f'"reviewRating":{{"@type":"Rating","alternateName":{j(entry.status.label, True)},'
-        f'"ratingExplanation":{j(claim.note_text or entry.status.description, True)}}},'
+        f'{{"@type":"ClaimReview","url":{s(claim_url(site, entry))},"claimReviewed":{s(entry.text or claim.id)},'
+        f'"author":{author},"datePublished":{s(page.date.isoformat())},'
+        f'"reviewRating":{{"@type":"Rating","alternateName":{s(entry.status.label)},'
+        f'"ratingExplanation":{s(claim.note_text or entry.status.description)}}},'
         f'"itemReviewed":{item}}}{modified}}}'
     )
 
