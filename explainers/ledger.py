@@ -61,8 +61,8 @@ def status_of(site: Site, key: str) -> Status:
 
 def claim_order(page: Page) -> list[str]:
     """Claim ids in the order of the page's endnotes: first reference first, then unreferenced ones."""
-    order = list(dict.fromkeys(ref.claim for ref in page.doc.references if ref.claim in page.claims))
-    return order + [cid for cid in page.claims if cid not in order]
+    order = dict.fromkeys(ref.claim for ref in page.doc.references if ref.claim in page.claims)
+    return [*order, *(cid for cid in page.claims if cid not in order)]
 
 
 def claim_texts(page: Page) -> dict[str, str]:
@@ -77,6 +77,8 @@ def claim_texts(page: Page) -> dict[str, str]:
 def changes_of(site: Site, claim: Claim) -> tuple[Change, ...]:
     """The claim's corrections, newest first; the last one led to the current status on `checked`."""
     history = claim.history
+    if not history:  # most claims: no corrections
+        return ()
     changes = []
     for i, earlier in enumerate(history):
         if i + 1 < len(history):
