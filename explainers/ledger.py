@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from markupsafe import Markup
 
@@ -60,8 +61,8 @@ def status_of(site: Site, key: str) -> Status:
 
 def claim_order(page: Page) -> list[str]:
     """Claim ids in the order of the page's endnotes: first reference first, then unreferenced ones."""
-    order = list(dict.fromkeys(ref.claim for ref in page.doc.references if ref.claim in page.claims))
-    return order + [cid for cid in page.claims if cid not in order]
+    order = dict.fromkeys(ref.claim for ref in page.doc.references if ref.claim in page.claims)
+    return [*order, *(cid for cid in page.claims if cid not in order)]
 
 
 def claim_texts(page: Page) -> dict[str, str]:
@@ -76,6 +77,8 @@ def claim_texts(page: Page) -> dict[str, str]:
 def changes_of(site: Site, claim: Claim) -> tuple[Change, ...]:
     """The claim's corrections, newest first; the last one led to the current status on `checked`."""
     history = claim.history
+    if not history:  # most claims: no corrections
+        return ()
     changes = []
     for i, earlier in enumerate(history):
         if i + 1 < len(history):
@@ -138,6 +141,43 @@ def export_entry(site: Site, entry: Entry) -> dict:
     }
 
 
+def json_text(value: object, compact: bool = False) -> str:
+    """A scalar as json.dumps(value, ensure_ascii=False) writes it; strings, null and ints without json.dumps' set-up per call."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
+
+
+def export_line(site: Site, entry: Entry, page_json: str) -> str:
+    """json.dumps(export_entry(site, entry), ensure_ascii=False), written directly; `page_json` is export_page()'s.
+
+    `s` encodes the fields the model types as str, `j` (json_text) those that may be None or another type.
+    """
+    claim, s, j = entry.claim, encode_basestring, json_text
+    sources = ", ".join(f'{{"key": {s(src.key)}, "name": {s(src.name)}, "url": {j(src.url)}}}' for src in entry.sources)
+    note = f'{{"text": {s(claim.note_text)}, "html": {s(claim.note_html)}}}' if claim.note else "null"
+    history = ", ".join(
+        f'{{"date": {s(h.date.isoformat())}, "status": {{"key": {s(h.status)}, "label": {s(status_of(site, h.status).label)}}}, "note": {j(h.note)}}}'
+        for h in claim.history
+    )
+    return (
+        f'{{"id": {s(claim.id)}, "url": {s(claim_url(site, entry))}, "page": {page_json}, "number": {j(entry.number)}, '
+        f'"text": {s(entry.text)}, "status": {{"key": {s(entry.status.key)}, "label": {s(entry.status.label)}}}, '
+        f'"sources": [{sources}], "note": {note}, "evidence_url": {j(claim.url)}, "archive_url": {j(claim.archive)}, '
+        f'"checked": {s(claim.checked.isoformat()) if claim.checked else "null"}, "history": [{history}]}}'
+    )
+
+
+def export_page(site: Site, page: Page) -> str:
+    """The "page" object of a claim in claims.json, the same for each claim of the page."""
+    return f'{{"title": {json_text(page.title)}, "path": {json_text(page.url)}, "url": {json_text(absolute(site, page.url))}}}'
+
+
 def export_document(site: Site, page_lines: list[str]) -> str:
     """claims.json as text: the site, its status vocabulary and every claim, from each page's export_lines() (or stand-ins for them)."""
     data = {
@@ -192,17 +232,64 @@ def claim_review(site: Site, entry: Entry) -> dict:
 
 def script_json(data: object) -> Markup:
     """JSON that is safe inside <script>: no '<', '>' or '&' can end the element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_escaped(json_text_compact(data))
+
+
+def script_escaped(text: str) -> Markup:
+    """JSON text made safe inside <script> (see script_json)."""
     for char, escape in SCRIPT_ESCAPES.items():
         text = text.replace(char, escape)
     return Markup(text)
 
 
 def claim_reviews(site: Site, entries: list[Entry]) -> Markup:
-    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims."""
+    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims.
+
+    The same text as script_json() of claim_review() dicts (see claim_reviews_reference), written directly:
+    building and encoding the dicts was a third of rendering a page.
+    """
+    if not entries:
+        return Markup("")
+    author = json_text_compact(publisher(site))
+    graph = ",".join(claim_review_json(site, e, author) for e in entries)
+    return script_escaped(f'{{"@context":"https://schema.org","@graph":[{graph}]}}')
+
+
+def claim_reviews_reference(site: Site, entries: list[Entry]) -> Markup:
+    """What claim_reviews() must equal: its dicts, through json.dumps."""
     if not entries:
         return Markup("")
     return script_json({"@context": "https://schema.org", "@graph": [claim_review(site, e) for e in entries]})
+
+
+def json_text_compact(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")): for the few values made once per page."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def claim_review_json(site: Site, entry: Entry, author: str) -> str:
+    """claim_review(site, entry) as compact JSON, written directly; `author` is the publisher's JSON.
+
+    `s` encodes the fields the model types as str, `j` (json_text) those that may be None or another type.
+    """
+    claim, page, s, j = entry.claim, entry.page, encode_basestring, json_text
+    authors = ",".join(
+        f'{{"@type":"Organization","name":{s(src.name)},"url":{j(src.url, True)}}}' if src.url
+        else f'{{"@type":"Organization","name":{s(src.name)}}}'
+        for src in entry.sources
+    )
+    item = f'{{"@type":"Claim","author":[{authors}]'
+    appearance = list(dict.fromkeys(src.url for src in entry.sources if src.url))
+    if appearance:
+        item += ',"appearance":[' + ",".join(f'{{"@type":"CreativeWork","url":{j(url, True)}}}' for url in appearance) + "]"
+    modified = f',"dateModified":{s(claim.checked.isoformat())}' if claim.checked and claim.checked > page.date else ""
+    return (
+        f'{{"@type":"ClaimReview","url":{s(claim_url(site, entry))},"claimReviewed":{s(entry.text or claim.id)},'
+        f'"author":{author},"datePublished":{s(page.date.isoformat())},'
+        f'"reviewRating":{{"@type":"Rating","alternateName":{s(entry.status.label)},'
+        f'"ratingExplanation":{s(claim.note_text or entry.status.description)}}},'
+        f'"itemReviewed":{item}}}{modified}}}'
+    )
 
 
 # the ledger page and the corrections list
@@ -268,7 +355,14 @@ def rows_html(env, entries: list[Entry]) -> str:
 
 def export_lines(site: Site, entries: list[Entry]) -> str:
     """A page's claims (its page_entries()) as lines of claims.json."""
-    return ",\n".join(json.dumps(export_entry(site, e), ensure_ascii=False) for e in entries)
+    page_json: dict[str, str] = {}  # by page name: made once, not once per claim
+    lines = []
+    for entry in entries:
+        name = entry.page.name
+        if name not in page_json:
+            page_json[name] = export_page(site, entry.page)
+        lines.append(export_line(site, entry, page_json[name]))
+    return ",\n".join(lines)
 
 
 def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
