@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -72,6 +73,7 @@ class Inputs:
     paths: list[Path]
     sources: dict[str, str]  # content path -> digest of the file's bytes
     known: dict = field(default_factory=dict)  # content file -> (stat, digest), for the next build (see source_digest)
+    texts: dict = field(default_factory=dict)  # content file -> its bytes, where they were read for the digest
     started_ns: int = 0  # when the files began to be read (see SETTLED_NS)
 
 
@@ -114,31 +116,40 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None, rem
     paths = page_paths(site, problems)
     if known is None:
         known = settled_sources(site.root, code) if remembered else {}
-    sources = {}
+    sources, texts = {}, {}
     for path in paths:
-        sources[content_name(site, path)] = source_digest(path, known)
-    return Inputs(code, parse_env, render_env, paths, sources, {path: known[path] for path in paths if path in known}, started_ns)
+        sources[content_name(site, path)] = source_digest(path, known, texts)
+    return Inputs(code, parse_env, render_env, paths, sources, known={path: known[path] for path in paths if path in known},
+                  texts=texts, started_ns=started_ns)
 
 
-def source_digest(path: Path, known: dict | None) -> str:
+def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> str:
     """The digest of a content file's bytes; "" if it cannot be read (read_page reports why).
 
     With `known` (path -> (stat, digest): the preview's, or settled_sources()), a file whose
     size, times and inode are as they were is not read again; the preview's watcher goes by
-    the same stat.
+    the same stat. With `texts`, the bytes read are kept there (for guessed_slugs).
     """
     try:
         st = os.stat(path)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         if known is not None and path in known and known[path][0] == stamp:
             return known[path][1]
-        value = digest(path.read_bytes())
+        data = path.read_bytes()
+        value = digest(data)
     except OSError:
         return ""
+    if texts is not None:
+        texts[path] = data
     if known is not None:
         known[path] = (stamp, value)
     return value
 
+
+# A glance at a page's front matter (guessed_slugs): the block, and its slug and draft lines.
+FRONT_MATTER_RE = re.compile(rb"\A---[ \t]*\r?\n(.*?)\r?\n---", re.S)
+SLUG_LINE_RE = re.compile(rb"^slug:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*\r?$", re.M)
+DRAFT_LINE_RE = re.compile(rb"^draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$", re.M | re.I)
 
 # A content file's digest is taken on trust from its stat only if its last change (ctime)
 # came this long before the build that read it: a change within the same tick of a coarse
@@ -189,20 +200,33 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
             if entry is not None:
                 entries[name] = entry
     unread = [path for name, path in zip(names, inputs.paths) if name not in entries]
-    changed = set()
-    for path, (page, read_problems) in zip(unread, parallel.read_pages(site, unread)):
-        name = content_name(site, path)
-        entries[name] = PageEntry(inputs.sources[name], list(read_problems), page)
-        changed.add(name)
+    changed, places, files = set(), {}, static_files(site)
+    if packs is not None and parallel.pooled(len(unread), parallel.MIN_PARSES):
+        # Many pages to read: workers read and convert them in one go, against a slug table
+        # guessed from the files; a page that looked up a slug guessed wrong is converted
+        # again below, as a cached one would be. The pages come back as stubs.
+        guess = {name: entry.page.url for name, entry in entries.items() if entry.page is not None and (drafts or not entry.page.draft)}
+        guess.update(guessed_slugs(site, unread, drafts, inputs))
+        for name, entry, place in read_and_convert(site, unread, guess, files, drafts, inputs, packs):
+            entries[name] = entry
+            changed.add(name)
+            if place is not None:
+                places[name] = place
+    else:
+        for path, (page, read_problems) in zip(unread, parallel.read_pages(site, unread)):
+            name = content_name(site, path)
+            entries[name] = PageEntry(inputs.sources[name], list(read_problems), page)
+            changed.add(name)
     for name in names:
         problems.extend(entries[name].read_problems)
     pages = [entries[n].page for n in names if entries[n].page is not None and (drafts or not entries[n].page.draft)]
-    slugs, files = slug_table(pages), static_files(site)
+    slugs = slug_table(pages)
     all_slugs = digest(repr(sorted(slugs.items())))
     for path, name in zip(inputs.paths, names):
         page = entries[name].page
         if isinstance(page, PageStub) and "claims" not in page.__dict__:
-            page.load = functools.partial(load_whole, site, cache, name, path, entries[name].source, slugs, files)
+            fetch = functools.partial(packs.read, places[name], False) if name in places else functools.partial(cached_entry, cache, name, entries[name].source)
+            page.load = functools.partial(load_whole, site, fetch, name, path, slugs, files)
     stale = [page.whole() for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
 
     def keep(done: list[tuple[Page, Parsed]]) -> list[tuple | None]:
@@ -216,7 +240,6 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
                 page.doc.html = html
         return [where.get(page.name) for page, _ in done]
 
-    places = {}
     for page, parsed, place in parallel.parse_pages(site, stale, slugs, files, keep if packs else None):
         converted(entries[page.name], page, parsed, all_slugs)
         changed.add(page.name)
@@ -230,9 +253,74 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     return pages, entries, changed, places
 
 
-def load_whole(site: Site, cache: Cache, name: str, path: Path, source: str, slugs: dict[str, str], files: frozenset[str]) -> Page:
-    """The whole of a page the site index gave as a stub: its cache entry, or, if that went meanwhile, the file converted again."""
-    entry = cache.page(name, source)
+def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -> dict[str, str]:
+    """Each page's URL path as its front matter's `slug:` and `draft:` lines or its file name make it, by a glance at the text.
+
+    Only a guess, for converting pages while they are read (read_and_convert): what the
+    front matter really says is checked afterwards.
+    """
+    guess = {}
+    for path in paths:
+        name = content_name(site, path)
+        try:
+            text = inputs.texts.pop(path, None) or path.read_bytes()
+        except OSError:
+            continue
+        head = FRONT_MATTER_RE.match(text)
+        lines = head.group(1) if head else b""
+        if not drafts and DRAFT_LINE_RE.search(lines):
+            continue
+        slug = SLUG_LINE_RE.search(lines)
+        slug = slug.group(1).decode() if slug else path.stem
+        guess[name] = "" if name == "index.md" else f"{slug}/"
+    return guess
+
+
+def read_and_convert(site: Site, paths: list[Path], slugs: dict[str, str], files: frozenset[str], drafts: bool,
+                     inputs: Inputs, packs: Packs) -> list[tuple[str, PageEntry, tuple | None]]:
+    """Read and convert many pages in worker processes: (content file, entry, place in `packs`), in order.
+
+    A worker writes each batch's entries, HTML included, in one pack, and sends back each
+    converted page as a stub (model.PageStub), which loads the rest from the pack when a
+    render worker asks: the build's own process never unpickles a thousand whole pages.
+    """
+    all_slugs = digest(repr(sorted(slugs.items())))
+
+    def work(indexes: list[int]) -> list[tuple[str, PageEntry, tuple | None]]:
+        """In a worker: read, convert and pack one batch."""
+        made, texts = [], {}
+        for index in indexes:
+            path = paths[index]
+            name = content_name(site, path)
+            page, read_problems = parallel.read_one(site, path)
+            entry = PageEntry(inputs.sources[name], list(read_problems), page)
+            if page is not None and (drafts or not page.draft):
+                converted(entry, page, parallel.converter().parse(site, page, slugs, files), all_slugs)
+                fingerprint(entry, inputs.parse_env)
+                texts[name], page.doc.html = page.doc.html, None
+            made.append((name, entry))
+        where = packs.write([(name, entry, texts[name]) for name, entry in made if name in texts])
+        results = []
+        for name, entry in made:
+            if name in where:
+                entry = PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True, entry.note_problems,
+                                  entry.convert_problems, entry.slug_deps, entry.fingerprint)
+            elif name in texts:  # the pack could not be written: the whole page travels, HTML and all
+                entry.page.doc.html = texts[name]
+            results.append((name, entry, where.get(name)))
+        return results
+
+    return parallel.map_batches(len(paths), work)
+
+
+def cached_entry(cache: Cache | None, name: str, source: str) -> tuple[PageEntry | None, bytes]:
+    """A content file's entry in the cache, as Packs.read gives one."""
+    return (cache.page(name, source) if cache else None), b""
+
+
+def load_whole(site: Site, fetch, name: str, path: Path, slugs: dict[str, str], files: frozenset[str]) -> Page:
+    """The whole of a page given as a stub: its entry (fetch()), or, if that went meanwhile, the file converted again."""
+    entry = fetch()[0]
     if entry is not None and entry.parsed and entry.page is not None:
         return entry.page
     page = read_page(site, path, Problems())

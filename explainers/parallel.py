@@ -78,6 +78,39 @@ def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
         claim.note_html, claim.note_text = note_html, note_text
 
 
+def converter() -> Converter:
+    """This process's Converter, made on first use (one Markdown instance per process)."""
+    if _worker.get("converter") is None:
+        _worker["converter"] = Converter()
+    return _worker["converter"]
+
+
+def _init_work(work) -> None:
+    gc.freeze()
+    gc.enable()
+    _worker.update(work=work, converter=None)
+
+
+def _work_task(indexes: list[int]) -> list:
+    return _worker["work"](indexes)
+
+
+def pooled(count: int, minimum: int) -> bool:
+    """Whether `count` tasks go to a pool: enough of them, more than one core, and fork to start workers with."""
+    return count >= minimum and cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_batches(count: int, work: Callable[[list[int]], list]) -> list:
+    """work(batch) over consecutive batches of 0..count-1 in a pool; the results of all batches, in order.
+
+    Workers are forked, so `work` and everything it closes over reach them unpickled.
+    """
+    pool = _pool(count, _init_work, work)
+    if pool is None:
+        return work(list(range(count)))
+    return [one for batch in _map(pool, _work_task, batches(count, cores()), cores(), chunk=1) for one in batch]
+
+
 def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
     rel, data, pieces = _worker["render"](_worker["pages"][index])
     target = _worker["into"] / rel

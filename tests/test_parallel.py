@@ -47,7 +47,7 @@ def test_pooled_and_single_process_builds_are_byte_identical(site: Path, tmp_pat
     monkeypatch.setattr(parallel, "_map", lambda pool, task, items, workers, chunk=None: calls.append(task.__name__) or real(pool, task, items, workers, chunk))
     result = builder.build(str(site), out=tmp_path / "pooled", use_cache=False)
     assert result.written, [str(p) for p in result.problems]
-    assert calls == ["_read_task", "_parse_batch", "_render_task"]  # every phase went through the pool
+    assert calls == ["_work_task", "_render_task"]  # pages read and converted in one pool, rendered in another
     single(monkeypatch)
     calls.clear()
     assert builder.build(str(site), out=tmp_path / "single", use_cache=False).written
@@ -89,3 +89,45 @@ def test_a_template_error_in_a_worker_is_reported_and_nothing_is_written(site: P
     assert error.path.endswith("layouts") and "no_such_field" in error.message
     assert tree(work / "public") == before
     assert not list(work.glob(".public.tmp-*")) and not list(work.glob(".public.old-*"))
+
+
+def build_both(work: Path, tmp_path: Path, monkeypatch) -> tuple:
+    """A pooled and a single-process clean build of the site, and the pages the pooled one converted a second time."""
+    pooled(monkeypatch)
+    calls, again = [], []
+    real, real_parse = parallel._map, parallel.parse_pages
+    monkeypatch.setattr(parallel, "_map", lambda pool, task, items, workers, chunk=None: calls.append(task.__name__) or real(pool, task, items, workers, chunk))
+    monkeypatch.setattr(parallel, "parse_pages", lambda site, pages, *rest: again.extend(p.name for p in pages) or real_parse(site, pages, *rest))
+    got = builder.build(str(work), out=tmp_path / "pooled", use_cache=False)
+    assert calls[0] == "_work_task"
+    converted_again = list(again)
+    single(monkeypatch)
+    want = builder.build(str(work), out=tmp_path / "single", use_cache=False)
+    assert [str(p) for p in got.problems] == [str(p) for p in want.problems]
+    return got, want, converted_again
+
+
+def test_slugs_guessed_wrong_while_reading_are_put_right(site: Path, tmp_path: Path, monkeypatch):
+    """Workers convert pages as they read them, against slugs guessed from a glance at each file; where the
+    front matter says otherwise (here an escaped slug), the pages that link there are converted again, and
+    the output is that of a single-process build."""
+    work = tmp_path / "site"
+    shutil.copytree(site, work)
+    three, five = work / "content" / "explainer-00003.md", work / "content" / "explainer-00005.md"
+    three.write_text(three.read_text().replace("---\n", '---\nslug: "renamed-\\x74hree"\n', 1))
+    five.write_text(five.read_text() + "\nSee [the third](explainer-00003.md).\n")
+    got, want, again = build_both(work, tmp_path, monkeypatch)
+    assert got.written and want.written
+    assert "explainer-00005.md" in again and len(again) < 20, again
+    assert any(b'href="../renamed-three/"' in data for data in tree(tmp_path / "single").values())
+    assert tree(tmp_path / "pooled") == tree(tmp_path / "single")
+
+
+def test_a_draft_the_glance_missed_is_reported_as_one(site: Path, tmp_path: Path, monkeypatch):
+    work = tmp_path / "site"
+    shutil.copytree(site, work)
+    four = work / "content" / "explainer-00004.md"
+    four.write_text(four.read_text().replace("---\n", "---\ndraft: true  # not yet\n", 1))
+    got, want, again = build_both(work, tmp_path, monkeypatch)
+    assert not got.written and any("is a draft" in p.message for p in want.problems)
+    assert again  # the pages linking to it, converted again now that it is known to be a draft
