@@ -105,6 +105,7 @@ class ClaimsExtension(Extension):
         super().__init__(**kwargs)
         self.context: Context | None = None
         self.state = State()
+        self.toc_marker: str | None = None  # the toc extension's marker, set by convert()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)
@@ -121,6 +122,10 @@ class ClaimsExtension(Extension):
         """Convert one page body; return what was found and the errors (line in body, message)."""
         self.context = context
         self.md.reset()
+        # Looked up once per page: the registry sorts itself on every lookup by name, and a
+        # page stashes two pieces per claim.
+        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None
+        self.toc_marker = toc.marker if toc is not None else None
         self.state.doc.html = self.md.convert(body)
         return self.state.doc, self.state.errors
 
@@ -134,8 +139,8 @@ class ClaimsExtension(Extension):
         whose whole text is its marker (`[TOC]`), even inside a panel; where the marker
         appears the caller keeps the element tree, so the page stays what it always was.
         """
-        toc = self.md.treeprocessors["toc"] if "toc" in self.md.treeprocessors else None
-        if toc is not None and toc.marker and toc.marker in html_text:
+        marker = self.toc_marker
+        if marker and marker in html_text:
             return None
         self.state.built_html.add(self.md.htmlStash.html_counter)
         return util.AtomicString(self.md.htmlStash.store(html_text))
