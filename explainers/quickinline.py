@@ -133,19 +133,33 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
     # overriding it under that name is the one way to change the loop without copying them.
     # Same loop as the base: each pattern in turn, again from where it last matched until it
     # no longer does. A match only ever replaces text by a placeholder (\x02klzzwxh:N\x03),
-    # which holds no trigger, so a pattern ruled out at the start stays ruled out.
+    # which holds no trigger, so a pattern ruled out at the start stays ruled out; and
+    # one ruled in is checked again before each try, since earlier matches may have taken
+    # every trigger (a claim's `[`, the one `*` pair): a try without a trigger finds nothing
+    # and has no effect, and half of all tries were such.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
         apply = self._InlineProcessor__applyPattern
+        patterns = self.patterns
         for index in self.candidates(data):
             if index < patternIndex:
                 continue
-            pattern = self.patterns[index][0]
+            pattern, triggers = patterns[index]
             matched, startIndex = True, 0
             while matched:
+                if triggers is not None and not holds_any(data, triggers):
+                    break
                 data, matched, startIndex = apply(pattern, data, index, startIndex)
         return data
+
+
+def holds_any(data: str, strings) -> bool:
+    """True if data holds one of the strings."""
+    for t in strings:
+        if t in data:
+            return True
+    return False
 
 
 class QuickUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
