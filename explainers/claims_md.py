@@ -63,6 +63,7 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 SAFE_SCHEMES = ("http", "https", "mailto")
 # Files the builder writes beside the pages (SPEC 6): a body may link to them by these paths.
 GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
+LINK_ATTRIBUTES = {"a": "href", "img": "src"}  # the attribute check_links reads, by tag
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 
 
@@ -493,7 +494,7 @@ class ClaimsTreeprocessor(Treeprocessor):
         base_path = urllib.parse.urlsplit(context.site.base_url).path or "/"
         seen: dict[str, int] = {}
         for el in list(root.iter()):
-            attr = {"a": "href", "img": "src"}.get(el.tag)
+            attr = LINK_ATTRIBUTES.get(el.tag)
             if not attr or el.get(attr) is None or in_panel(el, parents):
                 continue
             raw = el.get(attr)
