@@ -63,6 +63,7 @@ KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 SAFE_SCHEMES = ("http", "https", "mailto")
 # Files the builder writes beside the pages (SPEC 6): a body may link to them by these paths.
 GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
+ESCAPED_RE = re.compile(f"{util.STX}(\\d+){util.ETX}")  # an escaped character's placeholder
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}  # the attribute check_links reads, by tag
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 
@@ -678,9 +679,11 @@ def in_panel(el: etree.Element, parents: dict) -> bool:
 
 def unstash(md, text: str) -> str:
     """Text with Markdown's placeholders (escapes, stashed entities) replaced by what they stand for."""
+    if util.STX not in text:  # each of the three kinds starts with STX: nothing to replace
+        return str(text)  # a plain str, as the substitutions return
     text = util.HTML_PLACEHOLDER_RE.sub(lambda m: html.unescape(strip_tags(md.htmlStash.rawHtmlBlocks[int(m.group(1))])) if int(m.group(1)) < len(md.htmlStash.rawHtmlBlocks) else "", text)
     text = text.replace(util.AMP_SUBSTITUTE, "&")  # autolinked e-mail addresses are entity-encoded
-    return re.sub(f"{util.STX}(\\d+){util.ETX}", lambda m: chr(int(m.group(1))), text)
+    return ESCAPED_RE.sub(lambda m: chr(int(m.group(1))), text)
 
 
 class _TextOnly(HTMLParser):
