@@ -66,6 +66,9 @@ GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
 ESCAPED_RE = re.compile(f"{util.STX}(\\d+){util.ETX}")  # an escaped character's placeholder
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}  # the attribute check_links reads, by tag
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+# The same breaks with the sentence's last character taken too: an expression starting with
+# a lookbehind is tried at every character of a paragraph, one starting with a class is not.
+SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'”’)]*\s+")
 
 
 def format_date(value) -> str:
@@ -492,7 +495,7 @@ class ClaimsTreeprocessor(Treeprocessor):
 
         walk(block)
         text = " ".join(unstash(self.md, "".join(parts)).split())
-        sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip()]
+        sentences = [s for s in split_sentences(text) if s.strip()]
         return sentences[-1].strip() if sentences else text
 
     def check_links(self, root: etree.Element, parents: dict) -> None:
@@ -660,6 +663,20 @@ def excerpt(text: str, cut: bool) -> str:
     elif text.count("“") > text.count("”"):
         text += "”"
     return text
+
+
+def split_sentences(text: str) -> list[str]:
+    """SENTENCE_END_RE.split(text), found with SENTENCE_BREAK_RE (each piece keeps its last character).
+
+    Each break's whitespace ends it, so a break never starts right after another ends, and
+    both expressions find the same breaks, one character apart.
+    """
+    pieces, at = [], 0
+    for m in SENTENCE_BREAK_RE.finditer(text):
+        pieces.append(text[at:m.start() + 1])
+        at = m.end()
+    pieces.append(text[at:])
+    return pieces
 
 
 def code_text(el: etree.Element) -> str:
