@@ -64,6 +64,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 # Files the builder writes beside the pages (SPEC 6): a body may link to them by these paths.
 GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
 ESCAPED_RE = re.compile(f"{util.STX}(\\d+){util.ETX}")  # an escaped character's placeholder
+BRACKET_RE = re.compile(r"[\[\]]")
 LINK_ATTRIBUTES = {"a": "href", "img": "src"}  # the attribute check_links reads, by tag
 SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 # The same breaks with the sentence's last character taken too: an expression starting with
@@ -244,15 +245,19 @@ class ClaimInlineProcessor(InlineProcessor):
 
     @staticmethod
     def get_label(data: str, index: int) -> tuple[str, int, bool]:
-        """The text between balanced brackets starting at index; (text, index after ']', closed)."""
+        """The text between balanced brackets starting at index; (text, index after ']', closed).
+
+        A bracket right after a backslash does not count. Only brackets change the depth, so
+        the loop visits them alone (a loop over every character of a long label took 5 us).
+        """
         depth = 1
-        for pos in range(index, len(data)):
-            c = data[pos]
-            if c == "\\":
+        for m in BRACKET_RE.finditer(data, index):
+            pos = m.start()
+            if data[pos - 1] == "\\":
                 continue
-            if c == "[" and data[pos - 1] != "\\":
+            if m.group() == "[":
                 depth += 1
-            elif c == "]" and data[pos - 1] != "\\":
+            else:
                 depth -= 1
                 if depth == 0:
                     return data[index:pos], pos + 1, True
