@@ -29,13 +29,26 @@ when the stack nears Python's recursion limit, so the output would change at tha
 
 `QuickUnescapeTreeprocessor`, the last tree pass, likewise runs its substitution only on
 text that holds the placeholder's first character.
+
+`to_html_string` is Python-Markdown's HTML serializer with a list for its stack, each
+tag's lowercase name made once, and text escaped only where it holds `&`, `<` or `>`
+(about half the serializer's time went to its deque, per-element checks for comments and
+qualified names, and escaping calls that changed nothing). An element whose tag is not a
+plain string (a comment, a processing instruction, a QName, None) is written by the
+built-in serializer, and so is a whole tree whose text it cannot write.
+
+`NormalizeWhitespace` is the built-in whitespace preprocessor with its blank-line
+expression written `\\n +(?=\\n)`: the built-in `(?<=\\n) +\\n` starts with a lookbehind,
+which the regex engine tries at every character (60 us of a 7 kB page).
 """
 from __future__ import annotations
 
 import re
+from xml.etree.ElementTree import HTML_EMPTY, QName
+from xml.etree.ElementTree import Element as etree_element
 
 import markdown
-from markdown import blockprocessors, inlinepatterns, treeprocessors, util
+from markdown import blockprocessors, inlinepatterns, preprocessors, serializers, treeprocessors, util
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 
 # Pattern name -> strings of which every match holds at least one. Checked against each
@@ -82,9 +95,13 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
         # only in its private list; indexing it (as the base class does for every try) sorts
         # and looks up each time, which alone cost a tenth of a page's conversion.
         registry = self.inlinePatterns
-        registry._sort()
-        names = tuple(item.name for item in registry._priority)
-        if names != getattr(self, "names", None):
+        # What the registry holds, as two tuples made in C (a name-by-name walk cost a tenth
+        # of rendering a note): its names and priorities, and its patterns.
+        held = (tuple(registry._priority), tuple(registry._data.values()))
+        if held != getattr(self, "held", None):
+            registry._sort()
+            self.held = (tuple(registry._priority), tuple(registry._data.values()))
+            names = tuple(item.name for item in registry._priority)
             self.names = names
             self.patterns = [(registry[name], frozenset(TRIGGERS[name]) if name in TRIGGERS else None) for name in names]
             self.trigger_strings = sorted({t for _, triggers in self.patterns if triggers for t in triggers})
@@ -116,19 +133,33 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
     # overriding it under that name is the one way to change the loop without copying them.
     # Same loop as the base: each pattern in turn, again from where it last matched until it
     # no longer does. A match only ever replaces text by a placeholder (\x02klzzwxh:N\x03),
-    # which holds no trigger, so a pattern ruled out at the start stays ruled out.
+    # which holds no trigger, so a pattern ruled out at the start stays ruled out; and
+    # one ruled in is checked again before each try, since earlier matches may have taken
+    # every trigger (a claim's `[`, the one `*` pair): a try without a trigger finds nothing
+    # and has no effect, and half of all tries were such.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
         apply = self._InlineProcessor__applyPattern
+        patterns = self.patterns
         for index in self.candidates(data):
             if index < patternIndex:
                 continue
-            pattern = self.patterns[index][0]
+            pattern, triggers = patterns[index]
             matched, startIndex = True, 0
             while matched:
+                if triggers is not None and not holds_any(data, triggers):
+                    break
                 data, matched, startIndex = apply(pattern, data, index, startIndex)
         return data
+
+
+def holds_any(data: str, strings) -> bool:
+    """True if data holds one of the strings."""
+    for t in strings:
+        if t in data:
+            return True
+    return False
 
 
 class QuickUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
@@ -214,8 +245,100 @@ QUICK_BLOCKS = {
 UNESCAPE_PRIORITY = 0  # where Python-Markdown registers its unescape pass
 
 
+def to_html_string(root) -> str:
+    """serializers.to_html_string, the same bytes with less work per element (see the module docstring)."""
+    if not isinstance(root, etree_element):
+        return serializers.to_html_string(root)
+    try:
+        return "".join(write_html(root))
+    except (TypeError, AttributeError):  # text or attributes the built-in one reports its own way
+        return serializers.to_html_string(root)
+
+
+def write_html(root) -> list[str]:
+    """The pieces of root's HTML, in order, as serializers._serialize_html writes them."""
+    data: list[str] = []
+    write = data.append
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    escape, escape_attrib = serializers._escape_cdata, serializers._escape_attrib_html
+    boolean = serializers.BOOLEAN_ATTRIBUTES["html"]
+    while stack:
+        el = pop()
+        if isinstance(el, str):  # an end tag and the tail after it
+            write(el)
+            continue
+        tag = el.tag
+        if tag.__class__ is not str:
+            serializers._serialize_html(write, el, "html")  # the element and its tail
+            continue
+        start = "<" + tag
+        items = el.items()
+        if items:
+            if len(items) > 1:
+                items.sort()  # lexical order
+            for k, v in items:
+                if isinstance(k, QName):
+                    k = k.text
+                if isinstance(v, QName):
+                    v = v.text
+                if v is None:
+                    start += " " + k
+                    continue
+                if "&" in v or "<" in v or ">" in v or '"' in v:
+                    v = escape_attrib(v)
+                start += f" {v}" if k == v and k in boolean else f' {k}="{v}"'
+        write(start + ">")
+        lower = tag.lower()
+        text = el.text
+        if text:
+            if lower == "script" or lower == "style":
+                write(text)
+            elif "&" in text or "<" in text or ">" in text:
+                write(escape(text))
+            else:
+                write(text)
+        tail = el.tail
+        if tail and ("&" in tail or "<" in tail or ">" in tail):
+            tail = escape(tail)
+        end = "" if lower in HTML_EMPTY else f"</{tag}>"
+        if len(el):
+            if tail:
+                end += tail
+            if end:
+                push(end)
+            extend(reversed(el))
+        else:
+            if end:
+                write(end)
+            if tail:
+                write(tail)
+    return data
+
+
+class NormalizeWhitespace(preprocessors.NormalizeWhitespace):
+    """The built-in whitespace preprocessor, its blank-line expression starting with a literal."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        source = BLANK_LINE_RE.sub("\n", source)
+        return source.split("\n")
+
+
+# A line of spaces alone, taken with the newline before it (the built-in takes the one after).
+BLANK_LINE_RE = re.compile(r"\n +(?=\n)")
+NORMALIZE_PRIORITY = 30  # where Python-Markdown registers its whitespace preprocessor
+
+
 def install(md: markdown.Markdown) -> None:
-    """Put the quick passes in place of the built-in inline, smarty and unescape passes and six block processors."""
+    """Put the quick passes in place of the built-in inline, smarty and unescape passes, six block processors, the whitespace preprocessor and the serializer."""
+    if md.serializer is serializers.to_html_string:
+        md.serializer = to_html_string
+    if "normalize_whitespace" in md.preprocessors and type(md.preprocessors["normalize_whitespace"]) is preprocessors.NormalizeWhitespace:
+        md.preprocessors.register(NormalizeWhitespace(md), "normalize_whitespace", NORMALIZE_PRIORITY)
     for name in ("inline", "smarty"):
         if name in md.treeprocessors:
             old = md.treeprocessors[name]
