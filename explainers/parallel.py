@@ -11,7 +11,6 @@ by its worker, which sends back only the page's pieces of the site-wide files. W
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 from pathlib import Path
@@ -97,6 +96,8 @@ def _work_task(indexes: list[int]) -> list:
 
 def pooled(count: int, minimum: int) -> bool:
     """Whether `count` tasks go to a pool: enough of them, more than one core, and fork to start workers with."""
+    import multiprocessing  # here, not at the top: a one-page edit never starts a pool, and the import costs 5 ms
+
     return count >= minimum and cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -138,6 +139,8 @@ def _pool(count: int, init, *args):
     with a traceback mid-task. So signals are held while forking and workers ignore SIGINT;
     the parent alone is interrupted, and terminates the pool (_map).
     """
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     with output.signals_held():

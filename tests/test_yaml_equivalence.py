@@ -369,3 +369,21 @@ def ref_check_openers(body: str, shown: str, body_line: int, problems: Problems)
 def test_null_words_are_what_the_resolver_reads_as_null(value):
     # the quick reader looks values up in _NULLS; PyYAML's resolver matches _NULL_RE
     assert (value in yamlfile._NULLS) == bool(yamlfile._NULL_RE.match(value))
+
+
+def test_the_quick_reader_s_character_classes_are_the_printable_set_written_as_its_complement():
+    """_LINES_RE writes libyaml's printable, non-breaking characters as [^_OUT] (it compiles ten times faster)."""
+    import re
+
+    from explainers import yamlfile
+
+    pairs = [
+        (f"[{yamlfile._SAFE}]", f"[^{yamlfile._OUT}]"),
+        (f"[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e{yamlfile._WIDE}]", f'[^{yamlfile._OUT}"\\\\]'),
+        (f"[\\x20-\\x26\\x28-\\x7e{yamlfile._WIDE}]", f"[^{yamlfile._OUT}']"),
+        (f"[\\x21-\\x7e{yamlfile._WIDE}]", f"[^{yamlfile._OUT} ]"),
+    ]
+    everything = "".join(map(chr, range(0x110000)))
+    for positive, negative in pairs:
+        assert re.findall(positive, everything) == re.findall(negative, everything), (positive, negative)
+    assert f'"[^{yamlfile._OUT}"\\\\]*"' in yamlfile._LINES_RE.pattern and f"[^{yamlfile._OUT} ]" in yamlfile._LINES_RE.pattern
