@@ -146,10 +146,10 @@ def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> 
     return value
 
 
-# A glance at a page's front matter (guessed_slugs): the block, and its slug and draft lines.
-FRONT_MATTER_RE = re.compile(rb"\A---[ \t]*\r?\n(.*?)\r?\n---", re.S)
-SLUG_LINE_RE = re.compile(rb"^slug:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*\r?$", re.M)
-DRAFT_LINE_RE = re.compile(rb"^draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$", re.M | re.I)
+# A glance at a page's front matter (guessed_slugs): its slug and draft lines, matched where
+# str.find puts them (a regex scanning the whole block took 0.1 ms a page).
+SLUG_LINE_RE = re.compile(rb"slug:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*\r?$", re.M)
+DRAFT_LINE_RE = re.compile(rb"draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$", re.M | re.I)
 
 # A content file's digest is taken on trust from its stat only if its last change (ctime)
 # came this long before the build that read it: a change within the same tick of a coarse
@@ -266,14 +266,20 @@ def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -
             text = inputs.texts.pop(path, None) or path.read_bytes()
         except OSError:
             continue
-        head = FRONT_MATTER_RE.match(text)
-        lines = head.group(1) if head else b""
-        if not drafts and DRAFT_LINE_RE.search(lines):
+        end = text.find(b"\n---", 3) if text.startswith(b"---") else -1
+        head = text[:end] if end > 0 else b""
+        if not drafts and line_of(head, b"\ndraft:", DRAFT_LINE_RE):
             continue
-        slug = SLUG_LINE_RE.search(lines)
+        slug = line_of(head, b"\nslug:", SLUG_LINE_RE)
         slug = slug.group(1).decode() if slug else path.stem
         guess[name] = "" if name == "index.md" else f"{slug}/"
     return guess
+
+
+def line_of(head: bytes, start: bytes, pattern: re.Pattern):
+    """The match of `pattern` on the first front matter line that begins with `start`, or None."""
+    at = head.find(start)
+    return pattern.match(head, at + 1) if at >= 0 else None
 
 
 def read_and_convert(site: Site, paths: list[Path], slugs: dict[str, str], files: frozenset[str], drafts: bool,
