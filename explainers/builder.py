@@ -181,12 +181,13 @@ def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str
 
 
 def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs, cache: Cache | None, warm: Warm | None = None,
-                   packs: Packs | None = None) -> tuple[list[Page], dict[str, PageEntry], set[str], dict[str, tuple]]:
+                   packs: Packs | None = None, prepare=None) -> tuple[list[Page], dict[str, PageEntry], set[str], dict[str, tuple]]:
     """Read and convert every page, taking unchanged ones from the preview's memory or the cache; problems in phase order.
 
     Returns the pages, every content file's entry, the names of the entries made anew, and
     where in `packs` workers wrote theirs: with `packs`, a worker writes each batch of pages'
     finished entries in one pack and sends the pages back without their HTML (cache.Packs).
+    `prepare(urls)` is told the pages' URL paths as guessed before many pages are read.
     """
     names = [content_name(site, path) for path in inputs.paths]
     entries: dict[str, PageEntry] = {}
@@ -207,6 +208,8 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
         # again below, as a cached one would be. The pages come back as stubs.
         guess = {name: entry.page.url for name, entry in entries.items() if entry.page is not None and (drafts or not entry.page.draft)}
         guess.update(guessed_slugs(site, unread, drafts, inputs))
+        if prepare is not None:
+            prepare(guess.values())
         for name, entry, place in read_and_convert(site, unread, guess, files, drafts, inputs, packs):
             entries[name] = entry
             changed.add(name)
@@ -413,6 +416,7 @@ class Run:
     warm: Warm | None
     started: float
     packs: Packs | None = None  # where workers write the entries they finish (make_packs)
+    folders: output.Folders | None = None  # the pages' folders being made in a new output folder
 
     @property
     def problems(self) -> Problems:
@@ -490,13 +494,23 @@ def build_pages(run: Run) -> BuildResult:
         return render_and_write(run, tmp)
     finally:
         if not run.result.written:
+            if run.folders is not None:
+                run.folders.stop()
             output.discard(tmp)
 
 
 def render_and_write(run: Run, tmp: Path) -> BuildResult:
     """Read and check the pages; if all is well, render them into `tmp`, swap or commit it in, and remember the build."""
     site, result, inputs, cache, record, warm = run.site, run.result, run.inputs, run.cache, run.record, run.warm
-    pages, entries, changed, places = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, run.packs)
+    in_place = bool(warm) or bool(record and record.out == str(run.target) and run.target.is_dir())
+
+    def prepare(urls) -> None:
+        """Make the pages' folders in the new output folder meanwhile (output.Folders)."""
+        run.folders = output.Folders(tmp, sorted({url.rstrip("/") for url in urls if url}))
+        run.folders.start()
+
+    pages, entries, changed, places = read_and_parse(site, run.problems, run.drafts, inputs, cache, warm, run.packs,
+                                                     None if in_place else prepare)
 
     def html_of(page: Page) -> str:
         """A page's body HTML: in memory, in a worker's pack, or in the cache."""
@@ -534,9 +548,11 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
     removed = lambda: None  # noqa: E731
     if warm:  # the preview's own folder: what the last build wrote is known, and no one else writes there
         output.update(files, run.target, tmp, set(record.files) if record and record.out == str(run.target) else None)
-    elif record and record.out == str(run.target) and run.target.is_dir():  # the files there are looked for afresh
+    elif in_place:  # the files there are looked for afresh
         output.update(files, run.target, tmp)
     else:
+        if run.folders is not None:
+            run.folders.tidy(files)
         removed = output.write(files, run.target, tmp)
     result.written, result.rendered = True, reuse.rendered
     if cache:

@@ -129,6 +129,51 @@ def remove_files(folder: Path, names: set[str]) -> None:
                 path.rmdir()
 
 
+class Folders:
+    """Makes the pages' folders in a new output folder on a thread, while workers read and convert the pages.
+
+    Making a folder costs 0.25 to 0.8 ms on this machine's disk, mostly waiting on it; made
+    by the render workers, a thousand of them held up rendering by 0.3 s. The names come
+    from a guess (builder.guessed_slugs): tidy() removes those no file went into.
+    """
+
+    def __init__(self, tmp: Path, names: list[str]):
+        self.tmp, self.names = tmp, names
+        self.made: list[str] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="folders", daemon=True)
+
+    def start(self) -> "Folders":
+        """Start making folders. Apart from __init__ so that the caller holds the object before the
+        thread runs: an interrupt in between must still find it to stop (see stop)."""
+        self.thread.start()
+        return self
+
+    def run(self) -> None:
+        for name in self.names:
+            if self.stopping.is_set():
+                return
+            with contextlib.suppress(OSError):  # whoever writes there makes it after all
+                os.mkdir(self.tmp / name)
+                self.made.append(name)
+
+    def stop(self) -> None:
+        """Stop early and wait, so the folder can be removed (the build failed) or filled."""
+        self.stopping.set()
+        if self.thread.ident is not None:
+            self.thread.join()
+
+    def tidy(self, files: dict) -> None:
+        """Wait for the thread, then remove the folders made that no file of `files` is in."""
+        if self.thread.ident is not None:
+            self.thread.join()
+        used = {rel.rsplit("/", 1)[0] for rel in files if "/" in rel}
+        for name in self.made:
+            if name not in used:
+                with contextlib.suppress(OSError):  # not empty: something went there after all
+                    (self.tmp / name).rmdir()
+
+
 def discard(tmp: Path) -> None:
     """Remove a build's folder that will not be swapped in (the build failed)."""
     shutil.rmtree(tmp, ignore_errors=True)

@@ -121,6 +121,10 @@ def test_slugs_guessed_wrong_while_reading_are_put_right(site: Path, tmp_path: P
     assert "explainer-00005.md" in again and len(again) < 20, again
     assert any(b'href="../renamed-three/"' in data for data in tree(tmp_path / "single").values())
     assert tree(tmp_path / "pooled") == tree(tmp_path / "single")
+    # the folder made ahead for the guessed slug went again, unused
+    folders = lambda root: sorted(p.relative_to(root) for p in root.rglob("*") if p.is_dir())  # noqa: E731
+    assert folders(tmp_path / "pooled") == folders(tmp_path / "single")
+    assert not (tmp_path / "pooled" / "explainer-00003").exists()
 
 
 def test_a_draft_the_glance_missed_is_reported_as_one(site: Path, tmp_path: Path, monkeypatch):
