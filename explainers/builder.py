@@ -72,7 +72,7 @@ class Inputs:
     render_env: str  # and what rendering it depends on: templates, static files
     paths: list[Path]
     sources: dict[str, str]  # content path -> digest of the file's bytes
-    known: dict = field(default_factory=dict)  # content file -> (stat, digest), for the next build (see source_digest)
+    known: dict = field(default_factory=dict)  # content file (str) -> (stat, digest), for the next build (see source_digest)
     texts: dict = field(default_factory=dict)  # content file -> its bytes, where they were read for the digest
     started_ns: int = 0  # when the files began to be read (see SETTLED_NS)
 
@@ -119,22 +119,23 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None, rem
     sources, texts = {}, {}
     for path in paths:
         sources[content_name(site, path)] = source_digest(path, known, texts)
-    return Inputs(code, parse_env, render_env, paths, sources, known={path: known[path] for path in paths if path in known},
+    return Inputs(code, parse_env, render_env, paths, sources, known={str(path): known[str(path)] for path in paths if str(path) in known},
                   texts=texts, started_ns=started_ns)
 
 
 def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> str:
     """The digest of a content file's bytes; "" if it cannot be read (read_page reports why).
 
-    With `known` (path -> (stat, digest): the preview's, or settled_sources()), a file whose
+    With `known` (str(path) -> (stat, digest): the preview's, or settled_sources()), a file whose
     size, times and inode are as they were is not read again; the preview's watcher goes by
     the same stat. With `texts`, the bytes read are kept there (for guessed_slugs).
     """
     try:
         st = os.stat(path)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        if known is not None and path in known and known[path][0] == stamp:
-            return known[path][1]
+        key = str(path)  # str keys: a thousand Path objects made and hashed cost 10 ms an edit
+        if known is not None and key in known and known[key][0] == stamp:
+            return known[key][1]
         data = path.read_bytes()
         value = digest(data)
     except OSError:
@@ -142,7 +143,7 @@ def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> 
     if texts is not None:
         texts[path] = data
     if known is not None:
-        known[path] = (stamp, value)
+        known[key] = (stamp, value)
     return value
 
 
@@ -163,7 +164,7 @@ def settled_sources(root: Path, code: str) -> dict:
     if not found:
         return {}
     started, known = found
-    return {Path(path): (stamp, value) for path, (stamp, value) in known.items() if stamp[2] < started - SETTLED_NS}
+    return {path: (stamp, value) for path, (stamp, value) in known.items() if stamp[2] < started - SETTLED_NS}
 
 
 def content_name(site: Site, path: Path) -> str:
@@ -539,7 +540,8 @@ def render_and_write(run: Run, tmp: Path) -> BuildResult:
         previous_parts, stored = warm.parts, lambda: warm.pieces or cache.pieces()
     else:
         previous_parts, stored = (cache.parts(), cache.pieces) if cache else ({}, dict)
-    parts = Parts(keys={name: digest(inputs.render_env, fp) for name, fp in reuse.fingerprints.items()}, previous=previous_parts, stored=stored)
+    # keys are compared, never shown: two digests side by side do, without hashing them again
+    parts = Parts(keys={name: f"{inputs.render_env}:{fp}" for name, fp in reuse.fingerprints.items()}, previous=previous_parts, stored=stored)
     try:
         files = render(site, pages, reuse, parts, into=tmp)
     except jinja2.TemplateError as exc:  # a layout with a mistake is the site's problem, not a crash

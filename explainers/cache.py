@@ -188,7 +188,7 @@ def load_sources(root: Path, code: str) -> tuple[int, dict] | None:
 
 def store_sources(root: Path, code: str, started_ns: int, known: dict) -> None:
     """Record the content files' stats and digests, for the next build's gather_inputs."""
-    store_file(root / FOLDER / "sources.pickle", code, "", (started_ns, {str(path): value for path, value in known.items()}))
+    store_file(root / FOLDER / "sources.pickle", code, "", (started_ns, dict(known)))
 
 
 def store_base(path: Path, code: str, env: str, token: str, data: dict) -> None:

@@ -296,7 +296,9 @@ def page_keys(site: Site, env: jinja2.Environment, listed: list[Page], shared: d
     used = reuse.layout_names
     for layout in {p.layout for p in listed} - set(used):
         used[layout] = shared_names(env, f"{layout}.html")
-    return {p.name: cache_digest(reuse.env_key, fp[p.name], p.layout, *(f"{n}={listing[n]}" for n in sorted(used[p.layout]))) for p in listed}
+    # what a layout reads of the listings is the same for every page of that layout: digested once
+    tails = {layout: cache_digest(layout, *(f"{n}={listing[n]}" for n in sorted(names))) for layout, names in used.items()}
+    return {p.name: f"{reuse.env_key}:{fp[p.name]}:{tails[p.layout]}" for p in listed}
 
 
 def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Parts | None = None,
