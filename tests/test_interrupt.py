@@ -6,6 +6,7 @@ that is, while it is writing.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -64,11 +65,12 @@ def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.iterdir() if p.name.startswith(".public."))
 
 
-def start_build(site: Path, mode: str | None = None) -> subprocess.Popen:
+def start_build(site: Path, mode: str | None = None, tmpdir: Path | None = None) -> subprocess.Popen:
     mode = mode or site.joinpath(".mode").read_text()
+    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir else None
     return subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), *mode_flags(mode)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
 
 
@@ -94,16 +96,24 @@ def test_ctrl_c_while_writing_leaves_the_output_and_no_temporary_folder(built):
     assert leftovers(site) == []
 
 
-def test_ctrl_c_while_reading_leaves_the_output(built):
+def test_ctrl_c_while_reading_leaves_the_output(built, tmp_path: Path):
     site, before = built
-    proc = start_build(site, "--no-cache")  # an incremental build may be done within 0.8 s
-    time.sleep(0.8)  # past start-up, before writing: reading and converting 80 pages takes longer
+    proc = start_build(site, "--no-cache", tmpdir=tmp_path)  # an incremental build may be done at once
+    # A build without a cache makes a temporary folder for the converted pages just before
+    # it reads them: once it is there, the build is past start-up and not yet writing.
+    deadline = time.monotonic() + 90
+    while not list(tmp_path.glob("explainers-packs-*")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the build finished or stalled before reading (exit {proc.poll()}): {proc.communicate()[1]}")
+        time.sleep(0.002)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode in (130, -signal.SIGINT), err
     assert "Traceback" not in err
     assert snapshot(site / "public") == before
     assert leftovers(site) == []
+    assert not list(tmp_path.glob("explainers-packs-*"))  # its own temporary folder went too
 
 
 def test_sigkill_while_writing_leaves_the_output_and_the_next_build_cleans_up(built):
