@@ -447,12 +447,11 @@ def unchanged(path: Path | str, record: OutputRecord) -> bool:
 
 def output_intact(out: Path, record: BuildRecord) -> bool:
     """True when the output folder holds exactly the files of the last build, each untouched."""
-    seen = 0
-    for folder, _, names in os.walk(out):
-        for name in names:
-            rel = os.path.relpath(os.path.join(folder, name), out).replace(os.sep, "/")
-            entry = record.files.get(rel)
-            if entry is None or not unchanged(out / rel, entry):
-                return False
-            seen += 1
-    return seen == len(record.files)
+    from .output import files_in  # output's listing of a folder
+
+    try:
+        found = files_in(out)
+    except OSError:
+        return False
+    folder = str(out)
+    return len(found) == len(record.files) and all(rel in record.files and unchanged(f"{folder}/{rel}", record.files[rel]) for rel in found)
