@@ -218,6 +218,9 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # a build makes its own environment, so a template cannot change under it: without
+        # this, each get_template (seven a page) asks the file system for the file's time
+        auto_reload=False,
     )
 
     @jinja2.pass_context
