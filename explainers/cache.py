@@ -12,12 +12,15 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                and the problems of that run, for a rebuild where nothing changed
     sources.pickle             each content file's stat and digest, and when that build began
                                to read them: a file whose stat is as it was is not read again
-    parts.pickle               each page's pieces of the site-wide files (render.Parts)
+    parts.pickle               each page's pieces of the site-wide files (render.Parts): their
+                               key and digests; pieces.pickle holds their bytes, read only
+                               when a site-wide file must be joined again
     index.pickle               every page's entry with a model.PageStub for its page: what
                                an edit reads of the pages it does not convert or render
-    *-changes.pickle           what changed in parts or index since that file was written
-                               (see Cache.layered): an edit writes its few pages' worth, not
-                               the whole 40 MB of pieces again
+    *-changes.pickle           what changed in parts, pieces, index or places since that
+                               file was written (see Cache.layered): an edit writes its few
+                               pages' worth, not the whole 40 MB of pieces again
+    jinja/                     compiled layouts (render.DiskTemplates)
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Spreading page work over every core: a process pool for large batches, this process for small ones.
 
-Three batches can go to workers: reading front matter, converting bodies, rendering pages.
+Work that can go to workers: reading front matter, converting bodies, both at once for a
+large build (map_batches, with the builder's read_and_convert), and rendering pages.
 Workers are forked, so the site, the slug table, the pages and the render closure reach
 them without being pickled (tasks are indexes); each keeps one Converter (one Markdown and
 one note renderer) for all the pages it is given. Results come back pickled, in the order
@@ -60,10 +61,8 @@ def _read_task(path: Path) -> tuple[Page | None, Problems]:
 
 
 def _parse_batch(indexes: list[int]) -> list[tuple[Doc, list[tuple[str, str]], Parsed, tuple | None]]:
-    if _worker["converter"] is None:
-        _worker["converter"] = Converter()
     pages = [_worker["pages"][index] for index in indexes]  # inherited by fork, not sent
-    done = [(page, _worker["converter"].parse(_worker["site"], page, _worker["slugs"], _worker["files"])) for page in pages]
+    done = [(page, converter().parse(_worker["site"], page, _worker["slugs"], _worker["files"])) for page in pages]
     places = _worker["keep"](done) if _worker["keep"] is not None else [None] * len(done)
     # only what converting added to the page travels back: the parent has the rest
     return [(page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed, place)
