@@ -24,9 +24,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import output, parallel
+from . import output, parallel, yamlfile
 from .cache import (ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Packs, code_digest, digest, load_sources,
-                    output_intact, paused_gc, stat_record, store_sources, tree_digest, unchanged)
+                    load_yaml_memo, output_intact, paused_gc, stat_record, store_sources, store_yaml_memo, tree_digest, unchanged)
 from .model import Page, PageStub, Problems, Site
 from .load import is_safe_url, load_site, page_paths, read_page
 from .pipeline import Converter, Parsed, check, slug_dep, slug_table, static_files
@@ -83,9 +83,9 @@ def display_root(site_arg: str) -> str:
     return "" if cleaned in (".", "") else cleaned
 
 
-def open_site(site_arg: str, problems: Problems, base_url: str | None) -> Site | None:
-    """Read site.yaml, applying a --base-url override."""
-    site = load_site(Path(site_arg), display_root(site_arg), problems)
+def open_site(site_arg: str, problems: Problems, base_url: str | None, memo: yamlfile.Memo | None = None) -> Site | None:
+    """Read site.yaml, applying a --base-url override (`memo`: see yamlfile.Memo)."""
+    site = load_site(Path(site_arg), display_root(site_arg), problems, memo)
     if site is not None and base_url is not None:
         if not is_safe_url(base_url) or base_url.lower().startswith("mailto:"):
             problems.error("--base-url", 1, f"'{base_url}' is not an http: or https: address")
@@ -94,14 +94,14 @@ def open_site(site_arg: str, problems: Problems, base_url: str | None) -> Site |
     return site
 
 
-def gather_inputs(site: Site, problems: Problems, known: dict | None = None, remembered: bool = False) -> Inputs:
+def gather_inputs(site: Site, problems: Problems, known: dict | None = None, remembered: bool = False, code: str | None = None) -> Inputs:
     """List the content files and digest every input, for cache keys.
 
     `known`: see source_digest; with `remembered`, the digests the last build recorded in
     the cache whose stat can be trusted (settled_sources).
     """
     started_ns = time.time_ns()
-    code = code_digest()
+    code = code or code_digest()
     try:
         config = (site.root / "site.yaml").read_bytes()
     except OSError:
@@ -418,6 +418,7 @@ class Run:
     started: float
     packs: Packs | None = None  # where workers write the entries they finish (make_packs)
     folders: output.Folders | None = None  # the pages' folders being made in a new output folder
+    memo: yamlfile.Memo | None = None  # what PyYAML made of site.yaml, to keep if the build succeeds
 
     @property
     def problems(self) -> Problems:
@@ -434,7 +435,9 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     """
     started = time.perf_counter()
     problems = Problems()
-    site = open_site(site_arg, problems, base_url)
+    code = code_digest()
+    memo = yamlfile.Memo(load_yaml_memo(Path(site_arg), code)) if use_cache else None
+    site = open_site(site_arg, problems, base_url, memo)
     result = BuildResult(problems, site)
     if site is None:
         return finish(result, started)
@@ -443,16 +446,18 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     reason = output.unsafe_output(result.out, site.root)
     if reason:
         problems.error("--out" if out else site.shown("site.yaml"), 1, reason)
-    inputs = gather_inputs(site, problems, warm.sources if warm else None, remembered=use_cache)
+    inputs = gather_inputs(site, problems, warm.sources if warm else None, remembered=use_cache, code=code)
     cache = Cache(site.root, inputs.code, inputs.parse_env) if use_cache else None
     record = (warm.record if warm and warm.record else cache.build_record()) if cache else None
     key = run_digest(inputs, drafts, target)
     if record and not problems.errors and record.inputs == key and record.out == str(target) and output_intact(target, record):
+        if memo is not None and memo.changed:
+            store_yaml_memo(site.root, code, memo.used)
         result.problems[:] = record.problems
         result.written = result.up_to_date = True
         result.page_count = record.page_count
         return finish(result, started)
-    run = Run(site, result, inputs, cache, record, key, target, drafts, warm, started)
+    run = Run(site, result, inputs, cache, record, key, target, drafts, warm, started, memo=memo)
     made_cache = cache is not None and not cache.folder.exists()
     try:
         # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
@@ -577,6 +582,8 @@ def remember(run: Run, entries: dict[str, PageEntry], changed: set[str], html_of
         store_sources(run.site.root, run.inputs.code, run.inputs.started_ns, run.inputs.known)
         run.cache.store_index(entries)
         run.cache.store_build_record(record)
+    if run.memo is not None and run.memo.changed:
+        store_yaml_memo(run.site.root, run.inputs.code, run.memo.used)
 
 
 def output_records(run: Run, files: dict, keys: dict[str, str]) -> dict:

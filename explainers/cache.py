@@ -12,6 +12,8 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                and the problems of that run, for a rebuild where nothing changed
     sources.pickle             each content file's stat and digest, and when that build began
                                to read them: a file whose stat is as it was is not read again
+    yaml.pickle                what PyYAML made of site.yaml (yamlfile.Memo), so a build whose
+                               site.yaml is unchanged does not import PyYAML
     parts.pickle               each page's pieces of the site-wide files (render.Parts): their
                                key and digests; pieces.pickle holds their bytes, read only
                                when a site-wide file must be joined again
@@ -192,6 +194,16 @@ def load_sources(root: Path, code: str) -> tuple[int, dict] | None:
 def store_sources(root: Path, code: str, started_ns: int, known: dict) -> None:
     """Record the content files' stats and digests, for the next build's gather_inputs."""
     store_file(root / FOLDER / "sources.pickle", code, "", (started_ns, dict(known)))
+
+
+def load_yaml_memo(root: Path, code: str) -> dict:
+    """What PyYAML made of texts in the last successful build (yamlfile.Memo's), or {}."""
+    return load_file(root / FOLDER / "yaml.pickle", code, "", dict) or {}
+
+
+def store_yaml_memo(root: Path, code: str, used: dict) -> None:
+    """Keep what PyYAML made of this build's texts, for the next (see yamlfile.Memo)."""
+    store_file(root / FOLDER / "yaml.pickle", code, "", used)
 
 
 def store_base(path: Path, code: str, env: str, token: str, data: dict) -> None:

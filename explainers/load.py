@@ -147,9 +147,9 @@ def is_safe_url(value: str) -> bool:
     return bool(parts.netloc) if parts.scheme.lower() != "mailto" else bool(parts.path)
 
 
-def read_yaml(text: str, path: str, offset: int, problems: Problems) -> yamlfile.Mapping | None:
-    """Parse YAML text that starts at line offset+1 of path; report problems; None if unusable."""
-    data, yaml_problems = yamlfile.load(text, offset)
+def read_yaml(text: str, path: str, offset: int, problems: Problems, memo: yamlfile.Memo | None = None) -> yamlfile.Mapping | None:
+    """Parse YAML text that starts at line offset+1 of path; report problems; None if unusable (`memo`: see yamlfile.Memo)."""
+    data, yaml_problems = yamlfile.load(text, offset, memo)
     for p in yaml_problems:
         problems.error(path, offset + p.line, p.message)
     if yaml_problems and data is None:
@@ -179,8 +179,8 @@ def read_sources(fields: Fields, key: str) -> dict[str, Source]:
     return sources
 
 
-def load_site(root: Path, display_root: str, problems: Problems) -> Site | None:
-    """Read and check site.yaml; None when it is missing or unusable."""
+def load_site(root: Path, display_root: str, problems: Problems, memo: yamlfile.Memo | None = None) -> Site | None:
+    """Read and check site.yaml; None when it is missing or unusable (`memo`: see yamlfile.Memo)."""
     path = root / "site.yaml"
     shown = f"{display_root}/site.yaml" if display_root else "site.yaml"
     try:
@@ -191,7 +191,7 @@ def load_site(root: Path, display_root: str, problems: Problems) -> Site | None:
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(shown, 1, f"cannot read site.yaml: {exc}")
         return None
-    data = read_yaml(text.replace("\r\n", "\n"), shown, 0, problems)
+    data = read_yaml(text.replace("\r\n", "\n"), shown, 0, problems, memo)
     if data is None:
         return None
     f = Fields(data, problems, shown, 0, "site.yaml")

@@ -348,3 +348,27 @@ def test_packs_give_back_each_entry_and_refuse_what_is_stale_or_cut(tmp_path: Pa
     assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == [pack]
     packs.prune(set())
     assert not list((tmp_path / "packs").iterdir())
+
+
+def test_a_build_with_site_yaml_as_it_was_does_not_import_pyyaml(tmp_path: Path):
+    """site.yaml's {…} tables are beyond the quick reader; what PyYAML made of them is kept (yamlfile.Memo)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    site = make_site(tmp_path)
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); from explainers.builder import build; "
+             "r = build(sys.argv[2]); print(r.written, 'yaml' in sys.modules)")
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(REPO), str(site)], capture_output=True, text=True, check=True).stdout.strip()
+
+    assert run() == "True True"  # the first build reads site.yaml with PyYAML and keeps the result
+    assert run() == "True False"  # nothing changed
+    edit(site / "content" / "second.md", "Over 20,000 soldiers", "Over 25,000 soldiers")
+    assert run() == "True False"  # a page edited: its front matter is plain
+    edit(site / "site.yaml", "title: Fixture explainers", "title: Edited explainers")
+    assert run() == "True True"  # site.yaml edited: read again
+    assert run() == "True False"
+    compare(site, tmp_path)
