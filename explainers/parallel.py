@@ -120,6 +120,7 @@ def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
 
 
 def _init_render(render_one, pages: list[Page], into: Path) -> None:
+    gc.freeze()
     gc.enable()
     _worker.update(render=render_one, pages=pages, into=into)
 
