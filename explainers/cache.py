@@ -55,9 +55,16 @@ def digest(*parts: bytes | str) -> str:
 
 
 def code_digest() -> str:
-    """The digest of the builder's own code: any change to explainers/*.py invalidates the cache."""
+    """The digest of the builder's code: explainers/*.py, the pinned libraries, Python; any change invalidates the cache."""
+    import jinja2
+    import markdown
+
     folder = Path(__file__).resolve().parent
-    parts: list[bytes | str] = [str(VERSION), sys.version]
+    # the libraries' versions as pinned (requirements.txt beside the package) and as running
+    # (Markdown's and Jinja2's, imported anyway): converted pages and layouts come from them
+    pinned = folder.parent / "requirements.txt"
+    parts: list[bytes | str] = [str(VERSION), sys.version, markdown.__version__, jinja2.__version__,
+                                pinned.read_bytes() if pinned.is_file() else b""]
     for path in sorted(folder.glob("*.py")):
         parts += [path.name, path.read_bytes()]
     return digest(*parts)

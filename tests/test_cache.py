@@ -372,3 +372,17 @@ def test_a_build_with_site_yaml_as_it_was_does_not_import_pyyaml(tmp_path: Path)
     assert run() == "True True"  # site.yaml edited: read again
     assert run() == "True False"
     compare(site, tmp_path)
+
+
+def test_another_version_of_markdown_or_jinja2_is_another_builder(monkeypatch):
+    import jinja2
+    import markdown
+
+    before = cache.code_digest()
+    monkeypatch.setattr(markdown, "__version__", "0.0.1")
+    assert cache.code_digest() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(jinja2, "__version__", "0.0.1")
+    assert cache.code_digest() != before
+    monkeypatch.undo()
+    assert cache.code_digest() == before
