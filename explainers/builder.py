@@ -235,13 +235,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
 
     def keep(done: list[tuple[Page, Parsed]]) -> list[tuple | None]:
         """In a worker: write a batch's finished entries in one pack; the pages then travel back without their HTML."""
-        texts = [page.doc.html for page, _ in done]
-        for page, _ in done:
-            page.doc.html = None
-        where = packs.write([(page.name, converted(entries[page.name], page, parsed, all_slugs), html) for (page, parsed), html in zip(done, texts)])
-        for (page, _), html in zip(done, texts):
-            if page.name not in where:  # the pack could not be written: the HTML travels after all
-                page.doc.html = html
+        where = pack_entries(packs, [(page.name, converted(entries[page.name], page, parsed, all_slugs)) for page, parsed in done])
         return [where.get(page.name) for page, _ in done]
 
     for page, parsed, place in parallel.parse_pages(site, stale, slugs, files, keep if packs else None):
@@ -297,8 +291,8 @@ def read_and_convert(site: Site, paths: list[Path], slugs: dict[str, str], files
     all_slugs = digest(repr(sorted(slugs.items())))
 
     def work(indexes: list[int]) -> list[tuple[str, PageEntry, tuple | None]]:
-        """In a worker: read, convert and pack one batch."""
-        made, texts = [], {}
+        """In a worker: read, convert and pack one batch; what was packed travels back as a stub."""
+        made = []
         for index in indexes:
             path = paths[index]
             name = content_name(site, path)
@@ -307,20 +301,27 @@ def read_and_convert(site: Site, paths: list[Path], slugs: dict[str, str], files
             if page is not None and (drafts or not page.draft):
                 converted(entry, page, parallel.converter().parse(site, page, slugs, files), all_slugs)
                 fingerprint(entry, inputs.parse_env)
-                texts[name], page.doc.html = page.doc.html, None
             made.append((name, entry))
-        where = packs.write([(name, entry, texts[name]) for name, entry in made if name in texts])
-        results = []
-        for name, entry in made:
-            if name in where:
-                entry = PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True, entry.note_problems,
-                                  entry.convert_problems, entry.slug_deps, entry.fingerprint)
-            elif name in texts:  # the pack could not be written: the whole page travels, HTML and all
-                entry.page.doc.html = texts[name]
-            results.append((name, entry, where.get(name)))
-        return results
+        where = pack_entries(packs, [(name, entry) for name, entry in made if entry.parsed])
+        return [(name, entry.stubbed() if name in where else entry, where.get(name)) for name, entry in made]
 
     return parallel.map_batches(len(paths), work)
+
+
+def pack_entries(packs: Packs, made: list[tuple[str, PageEntry]]) -> dict[str, tuple]:
+    """Write converted pages' entries in one pack, each page's HTML after its entry; where each went.
+
+    A page written there loses its HTML (it need not travel); where the pack could not be
+    written, the pages keep theirs.
+    """
+    texts = {}
+    for name, entry in made:
+        texts[name], entry.page.doc.html = entry.page.doc.html, None
+    where = packs.write([(name, entry, texts[name]) for name, entry in made])
+    for name, entry in made:
+        if name not in where:
+            entry.page.doc.html = texts[name]
+    return where
 
 
 def cached_entry(cache: Cache | None, name: str, source: str) -> tuple[PageEntry | None, bytes]:

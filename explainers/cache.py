@@ -35,7 +35,7 @@ import pickle
 import secrets
 import sys
 from typing import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .model import Page, PageStub, Problem
@@ -96,6 +96,10 @@ class PageEntry:
     # the key ALL_SLUGS (with the digest of the table) when it read the whole table
     slug_deps: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""  # digest of everything the converted page was made from (builder.fingerprint), once made
+
+    def stubbed(self) -> PageEntry:
+        """This entry of a converted page with its page as a stub (model.PageStub), as the site index keeps it."""
+        return replace(self, page=PageStub.of(self.page))
 
 
 ALL_SLUGS = "*"
@@ -343,10 +347,7 @@ class Cache:
         changed = {name for name, entry in entries.items() if given.get(name) is not entry} | (set(given) - set(entries))
 
         def stub(entry: PageEntry) -> PageEntry | None:
-            if entry is None or entry.page is None or not entry.parsed:
-                return None
-            return PageEntry(entry.source, entry.read_problems, PageStub.of(entry.page), True,
-                             entry.note_problems, entry.convert_problems, entry.slug_deps, entry.fingerprint)
+            return entry.stubbed() if entry is not None and entry.page is not None and entry.parsed else None
         self.store_layered("index", {name: stub(entries.get(name)) for name in changed},
                            lambda: {name: s for name, s in ((n, stub(e)) for n, e in entries.items()) if s is not None})
 

@@ -5,7 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _init(site: Site, slugs: dict[str, str] | None, files: frozenset[str] | None, pages: list[Page] | None = None,
-          keep: Callable[[list[tuple[Page, Parsed]]], list] | None = None) -> None:
+def _start_worker(**state) -> None:
+    """A forked worker's own state, and its garbage collector readied for it."""
     gc.freeze()  # what the parent had is never garbage here: do not walk it on every full collection
     gc.enable()  # the parent may have paused collection; a worker converting pages makes garbage cycles
-    _worker.update(site=site, slugs=slugs, files=files, pages=pages, keep=keep, converter=None)
+    _worker.update(state)
 
 
 def read_one(site: Site, path: Path) -> tuple[Page | None, Problems]:
@@ -54,19 +54,6 @@ def read_one(site: Site, path: Path) -> tuple[Page | None, Problems]:
     problems = Problems()
     page = load.read_page(site, path, problems)
     return page, problems
-
-
-def _read_task(path: Path) -> tuple[Page | None, Problems]:
-    return read_one(_worker["site"], path)
-
-
-def _parse_batch(indexes: list[int]) -> list[tuple[Doc, list[tuple[str, str]], Parsed, tuple | None]]:
-    pages = [_worker["pages"][index] for index in indexes]  # inherited by fork, not sent
-    done = [(page, converter().parse(_worker["site"], page, _worker["slugs"], _worker["files"])) for page in pages]
-    places = _worker["keep"](done) if _worker["keep"] is not None else [None] * len(done)
-    # only what converting added to the page travels back: the parent has the rest
-    return [(page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed, place)
-            for (page, parsed), place in zip(done, places)]
 
 
 def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
@@ -84,9 +71,7 @@ def converter() -> Converter:
 
 
 def _init_work(work) -> None:
-    gc.freeze()
-    gc.enable()
-    _worker.update(work=work, converter=None)
+    _start_worker(work=work, converter=None)
 
 
 def _work_task(indexes: list[int]) -> list:
@@ -120,9 +105,7 @@ def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
 
 
 def _init_render(render_one, pages: list[Page], into: Path) -> None:
-    gc.freeze()
-    gc.enable()
-    _worker.update(render=render_one, pages=pages, into=into)
+    _start_worker(render=render_one, pages=pages, into=into)
 
 
 def _quiet(init, *args) -> None:
@@ -170,10 +153,9 @@ def _map(pool, task, items: list, workers: int, chunk: int | None = None) -> lis
 
 def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problems]]:
     """Read many pages, in parallel when there are enough of them."""
-    pool = _pool(len(paths), _init, site, None, None) if len(paths) >= MIN_READS and cores() > 1 else None
-    if pool is None:
+    if not pooled(len(paths), MIN_READS):
         return [read_one(site, path) for path in paths]
-    return _map(pool, _read_task, paths, cores())
+    return map_batches(len(paths), lambda indexes: [read_one(site, paths[index]) for index in indexes])
 
 
 def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str],
@@ -186,11 +168,18 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
     entries in one pack and drops their HTML, which then need not travel; it returns where
     each entry went (the place), or None.
     """
-    pool = _pool(len(pages), _init, site, slugs, files, pages, keep) if len(pages) >= MIN_PARSES and cores() > 1 else None
-    if pool is None:
-        converter = Converter()
-        return [(page, converter.parse(site, page, slugs, files), None) for page in pages]
-    results = [one for batch in _map(pool, _parse_batch, batches(len(pages), cores()), cores(), chunk=1) for one in batch]
+    if not pooled(len(pages), MIN_PARSES):
+        one = Converter()
+        return [(page, one.parse(site, page, slugs, files), None) for page in pages]
+
+    def work(indexes: list[int]) -> list[tuple[Doc, list[tuple[str, str]], Parsed, tuple | None]]:
+        """In a worker: convert a batch; only what converting added travels back (the parent has the rest)."""
+        done = [(pages[index], converter().parse(site, pages[index], slugs, files)) for index in indexes]
+        places = keep(done) if keep is not None else [None] * len(done)
+        return [(page.doc, [(claim.note_html, claim.note_text) for claim in page.claims.values()], parsed, place)
+                for (page, parsed), place in zip(done, places)]
+
+    results = map_batches(len(pages), work)
     for page, (doc, notes, _, _) in zip(pages, results):
         converted_into(page, doc, notes)
     return [(page, parsed, place) for page, (_, _, parsed, place) in zip(pages, results)]

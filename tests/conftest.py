@@ -21,6 +21,11 @@ class Result:
     err: str
 
 
+def at_depth(extra: int, fn):
+    """fn() called `extra` stack frames deeper (for tests of what happens near the recursion limit)."""
+    return fn() if extra == 0 else at_depth(extra - 1, fn)
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> Result:
     """Run `python build.py ARGS` as a writer would, from any folder."""
     proc = subprocess.run(

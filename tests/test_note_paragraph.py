@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from conftest import at_depth
 from explainers.claims_md import ONE_PARAGRAPH_RE, NoteRenderer, OneParagraphParser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,11 +80,6 @@ def test_random_notes_render_the_same(pieces):
 @given(st.sampled_from(["a", "Z", "x y"]), st.lists(st.sampled_from(PIECES), max_size=20))
 def test_random_notes_starting_with_a_letter_render_the_same(first, pieces):
     same(first + "".join(pieces))
-
-
-def at_depth(extra: int, fn):
-    """fn() called `extra` stack frames deeper."""
-    return fn() if extra == 0 else at_depth(extra - 1, fn)
 
 
 def rendered(renderer: NoteRenderer, note: str):

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from markdown import treeprocessors
 from markdown.inlinepatterns import InlineProcessor
 
+from conftest import at_depth
 from explainers import quickinline
 from explainers.claims_md import NoteRenderer
 from explainers.quickinline import QuickInlineProcessor
@@ -211,11 +212,6 @@ def test_random_block_soup_converts_the_same(pieces):
 def test_definitions_without_a_space_convert_the_same():
     for text in ["[x]:http://y.org\n\nSee [x].", "[^1]:note\n\nText[^1].", "a\n[x]:<http://y.org>\n[x]", "[x]:\n  http://y.org\n\n[x]"]:
         same(text)
-
-
-def at_depth(extra: int, fn):
-    """fn() called `extra` stack frames deeper."""
-    return fn() if extra == 0 else at_depth(extra - 1, fn)
 
 
 def converted(md, text):
