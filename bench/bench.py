@@ -34,13 +34,16 @@ from generate import generate, generate_footnotes  # noqa: E402
 
 # Run inside a child process: one build through the real command line, then its peak memory.
 RUNNER = """
-import json, resource, sys
+import json, os, resource, sys
 sys.path.insert(0, sys.argv[1])
 from explainers.cli import main
 code = main(sys.argv[2:])
 self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 workers_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"code": code, "self": self_kib, "workers": workers_kib}), file=sys.stderr)
+sys.stderr.flush()
+sys.stdout.flush()
+os._exit(code)  # as build.py leaves: without tearing down every object one by one
 """
 
 FLOOR = """
