@@ -83,11 +83,11 @@ class Converter:
 
     def render_notes(self, page: Page, problems: Problems) -> None:
         """Render each claim's note (inline Markdown) once, for panels, endnotes and exports."""
-        for claim in page.claims.values():
-            if claim.note:
-                claim.note_html, claim.note_text, errors = self.notes.render(claim.note)
-                for message in errors:
-                    problems.error(page.rel, claim.line, f"claim '{claim.id}': {message}")
+        noted = [claim for claim in page.claims.values() if claim.note]
+        for claim, (html, text, errors) in zip(noted, self.notes.render_many([claim.note for claim in noted])):
+            claim.note_html, claim.note_text = html, text
+            for message in errors:
+                problems.error(page.rel, claim.line, f"claim '{claim.id}': {message}")
 
     def parse(self, site: Site, page: Page, slugs: dict[str, str], files: frozenset[str]) -> Parsed:
         """Convert one page's notes and body, recording what else on the site the result depends on."""
