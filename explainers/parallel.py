@@ -185,8 +185,11 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
     return [(page, parsed, place) for page, (_, _, parsed, place) in zip(pages, results)]
 
 
-def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:
+def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:
     """Render pages with render_one(page) -> (output path, bytes, pieces); in parallel when there are enough.
+
+    before_fork() is called once if workers are to start, so that what it readies (the
+    compiled templates) is made once and inherited, not made again by every worker.
 
     Workers write each page straight into `into` (the new output folder) and send back only
     its pieces, so the HTML of a thousand pages never passes through this process; their
@@ -195,6 +198,8 @@ def render_pages(render_one, pages: list[Page], into: Path | None) -> list[tuple
     """
     pool = None
     if into is not None and len(pages) >= MIN_RENDERS and cores() > 1:
+        if before_fork is not None:
+            before_fork()
         pool = _pool(len(pages), _init_render, render_one, pages, into)
     if pool is None:
         return [render_one(page) for page in pages]

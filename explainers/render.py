@@ -6,6 +6,7 @@ each page's pieces (Parts), which are kept between builds.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -339,7 +340,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
-    for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into)):
+    for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into, lambda: compile_templates(env))):
         files[rel] = data
         parts.made[page.name] = (parts.keys.get(page.name, ""), digests)
         if texts:
@@ -364,6 +365,17 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
     files.update(ledger.render_files(site, pages, env, parts, splice))
     return files
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Load every layout, so that worker processes inherit them compiled.
+
+    A layout with a mistake is left for whoever renders with it to report, as it would be
+    without this: one no page uses is no error.
+    """
+    for name in env.list_templates(extensions=["html"]):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 def render_page(env: jinja2.Environment, parts: Parts, template: str, **context) -> bytes:

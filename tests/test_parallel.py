@@ -6,10 +6,12 @@ lowered; the same site built with every threshold out of reach runs in one proce
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from explainers import builder, parallel
@@ -89,6 +91,33 @@ def test_a_template_error_in_a_worker_is_reported_and_nothing_is_written(site: P
     assert error.path.endswith("layouts") and "no_such_field" in error.message
     assert tree(work / "public") == before
     assert not list(work.glob(".public.tmp-*")) and not list(work.glob(".public.old-*"))
+
+
+def test_render_workers_inherit_the_templates_compiled(site: Path, tmp_path: Path, monkeypatch):
+    pooled(monkeypatch)
+    log = tmp_path / "compiled"
+    real = jinja2.Environment.compile
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        with open(log, "a") as out:  # a file: a worker's list would stay in the worker
+            out.write(f"{os.getpid()} {name}\n")
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    assert builder.build(str(site), out=tmp_path / "out", use_cache=False).written
+    compiled = [line.split() for line in log.read_text().splitlines()]
+    assert {name for _, name in compiled} >= {"explainer.html", "base.html", "partials/ledger-rows.html"}
+    assert {int(pid) for pid, _ in compiled} == {os.getpid()}  # none compiled again in a worker
+    assert len(compiled) == len({name for _, name in compiled})
+
+
+def test_a_broken_layout_no_page_uses_is_still_no_error(site: Path, tmp_path: Path, monkeypatch):
+    pooled(monkeypatch)
+    work = tmp_path / "site"
+    shutil.copytree(site, work)
+    (work / "layouts" / "unused.html").write_text("{% if %}")
+    result = builder.build(str(work), use_cache=False)
+    assert result.written, [str(p) for p in result.problems]
 
 
 def build_both(work: Path, tmp_path: Path, monkeypatch) -> tuple:
