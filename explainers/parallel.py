@@ -28,6 +28,7 @@ from .pipeline import Converter, Parsed
 MIN_READS = 64
 MIN_PARSES = 16
 MIN_RENDERS = 32  # rendering a page takes ~2 ms
+RENDER_CHUNK = 16  # pages a render worker takes at a time
 
 # What a worker process was started with. A pool worker can only receive per-process
 # objects through its initializer, which has nowhere to put them but a module variable.
@@ -80,9 +81,11 @@ def _work_task(indexes: list[int]) -> list:
 
 def pooled(count: int, minimum: int) -> bool:
     """Whether `count` tasks go to a pool: enough of them, more than one core, and fork to start workers with."""
+    if count < minimum or cores() < 2:
+        return False
     import multiprocessing  # here, not at the top: a one-page edit never starts a pool, and the import costs 5 ms
 
-    return count >= minimum and cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def map_batches(count: int, work: Callable[[list[int]], list]) -> list:
@@ -203,5 +206,6 @@ def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=N
         pool = _pool(len(pages), _init_render, render_one, pages, into)
     if pool is None:
         return [render_one(page) for page in pages]
-    results = _map(pool, _render_task, list(range(len(pages))), cores())
+    # chunks of about 30 ms: the last one a worker takes is all the other may wait for
+    results = _map(pool, _render_task, list(range(len(pages))), cores(), chunk=RENDER_CHUNK)
     return [(rel, into / rel, pieces) for rel, _, pieces in results]
