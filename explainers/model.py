@@ -208,7 +208,11 @@ class PageStub(Page):
         return stub
 
     def __getattr__(self, name: str):
-        # only reached for what the stub lacks: load the whole page once, then act as it
+        # only reached for what the stub lacks: its path, kept as text (unpickling a thousand
+        # Paths took a third of loading the site index), or the rest: load the whole page once, then act as it
+        if name == "path" and "path_text" in self.__dict__:
+            path = self.__dict__["path"] = Path(self.__dict__["path_text"])
+            return path
         load = self.__dict__.get("load")
         if load is None or name.startswith("__"):
             raise AttributeError(name)
@@ -225,12 +229,14 @@ class PageStub(Page):
         """The full page this stands for, as a Page."""
         self.claims  # noqa: B018 (loads the rest)
         page = Page.__new__(Page)
-        page.__dict__.update({k: v for k, v in self.__dict__.items() if k != "load"})
+        page.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("load", "path_text")})
         return page
 
     def __getstate__(self) -> dict:
         # the index keeps the stub as it was made; the loader is the build's, set again on loading
-        return {name: self.__dict__[name] for name in (*self.LIGHT, "facts")}
+        state = {name: self.__dict__[name] for name in (*self.LIGHT, "facts") if name != "path"}
+        state["path_text"] = str(self.path)
+        return state
 
 
 @dataclass

@@ -30,6 +30,20 @@ def test_a_stub_has_its_page_facts_and_loads_the_rest_once(tmp_path: Path):
     assert type(whole) is Page and whole.claims == page.claims and whole.facts == page.facts
 
 
+def test_a_stub_keeps_its_path_as_text_and_gives_a_path(tmp_path: Path):
+    page = next(p for p in pages_of(make_site(tmp_path)) if p.claims)
+    data = pickle.dumps(PageStub.of(page))
+    assert b"PosixPath" not in data and b"WindowsPath" not in data  # a Path is slow to unpickle, a thousand times over
+    stub = pickle.loads(data)
+    assert "load" not in stub.__dict__
+    assert stub.path == page.path and isinstance(stub.path, Path)  # without loading the page
+    again = pickle.loads(pickle.dumps(stub))  # a stub stored again, its path asked for or not
+    assert again.path == page.path and pickle.loads(pickle.dumps(pickle.loads(data))).path == page.path
+    stub.load = lambda: page
+    whole = stub.whole()
+    assert whole.path == page.path and "path_text" not in whole.__dict__
+
+
 def test_facts_of_a_page(tmp_path: Path):
     page = next(p for p in pages_of(make_site(tmp_path)) if p.claims)
     facts = page.facts
