@@ -48,6 +48,16 @@ def test_update_commits_only_what_changed_and_drops_strays(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
+def test_update_stages_nothing_for_a_file_given_as_itself(tmp_path: Path, monkeypatch):
+    out = tmp_path / "public"
+    output.write({"a/index.html": b"a", "b/index.html": b"b"}, out)()
+    staged = []
+    real = output.commit
+    monkeypatch.setattr(output, "commit", lambda out, tmp, names, gone: staged.extend(names) or real(out, tmp, names, gone))
+    output.update({"a/index.html": out.resolve() / "a" / "index.html", "b/index.html": b"new b"}, out)
+    assert staged == ["b/index.html"]  # the unchanged page is not linked and renamed over itself
+
+
 def test_an_update_that_fails_part_way_puts_everything_back(tmp_path: Path):
     out = tmp_path / "public"
     output.write({"404.html": b"x", "a/index.html": b"a", "gone.html": b"g"}, out)()
