@@ -71,7 +71,7 @@ class Inputs:
     parse_env: str  # what reading and converting a page depends on besides its own file
     render_env: str  # and what rendering it depends on: templates, static files
     paths: list[Path]
-    sources: dict[str, str]  # content path -> digest of the file's bytes
+    sources: dict[str, str]  # content path -> digest of the file's bytes, in the order of `paths`
     known: dict = field(default_factory=dict)  # content file (str) -> (stat, digest), for the next build (see source_digest)
     texts: dict = field(default_factory=dict)  # content file -> its bytes, where they were read for the digest
     started_ns: int = 0  # when the files began to be read (see SETTLED_NS)
@@ -190,7 +190,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     finished entries in one pack and sends the pages back without their HTML (cache.Packs).
     `prepare(urls)` is told the pages' URL paths as guessed before many pages are read.
     """
-    names = [content_name(site, path) for path in inputs.paths]
+    names = list(inputs.sources)  # each path's content name, in order (gather_inputs made them)
     entries: dict[str, PageEntry] = {}
     with paused_gc():
         # the preview's memory, else the cache's site index: pages there are stubs (model.PageStub)
