@@ -29,6 +29,7 @@ MIN_READS = 64
 MIN_PARSES = 16
 MIN_RENDERS = 32  # rendering a page takes ~2 ms
 RENDER_CHUNK = 16  # pages a render worker takes at a time
+MIN_BATCH = 8  # pages in the smallest batch a worker reads and converts (batches)
 
 # What a worker process was started with. A pool worker can only receive per-process
 # objects through its initializer, which has nowhere to put them but a module variable.
@@ -134,10 +135,18 @@ def _pool(count: int, init, *args):
 
 
 def batches(count: int, workers: int) -> list[list[int]]:
-    """The indexes 0..count-1 in consecutive batches, eight per worker: small enough that no worker is left
-    finishing a long last batch alone, large enough that each costs one message and one pack."""
-    size = max(1, -(-count // (workers * 8)))
-    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+    """The indexes 0..count-1 in consecutive batches, each a quarter of what is left per worker, down to MIN_BATCH.
+
+    Large first, as each costs a message and a pack file; small last, so that no worker is
+    left finishing a long batch alone while the others wait (guided scheduling). Batches of
+    an eighth of a worker's share left up to one of 60 pages, a quarter of a second, last.
+    """
+    found, start = [], 0
+    while start < count:
+        size = max(MIN_BATCH, (count - start) // (workers * 4))
+        found.append(list(range(start, min(start + size, count))))
+        start += size
+    return found
 
 
 def _map(pool, task, items: list, workers: int, chunk: int | None = None) -> list:
