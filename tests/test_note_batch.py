@@ -8,13 +8,12 @@ conversion (line ends, tabs, STX and ETX, a leading non-letter).
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from explainers import claims_md
 from explainers.claims_md import BATCHED_NOTE_RE, NoteRenderer
@@ -24,10 +23,7 @@ from test_note_paragraph import notes_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
+# hypothesis's "ci" and "deep" profiles are the ones test_note_paragraph registers and loads on import
 QUICK = NoteRenderer()
 SLOW = NoteRenderer()
 SLOW.md.parser = SLOW.md.parser.parser  # Python-Markdown's own block parser, one note at a time
