@@ -3,8 +3,10 @@
     python bench/bench.py [--pages 1000] [--runs 3] [--seed 1] [--out bench/out] [--profile]
 
 Every figure is the median of --runs runs (the range in brackets), each build a fresh
-`python build.py build` process timed from outside, so start-up counts. Peak memory is
-the largest resident set of the build process and of its worker processes.
+`python build.py build` process timed from outside, so start-up counts. Each run times our
+three builds, then the floor, then Hugo, so that the figures compared come from the same
+minute. Peak memory is the largest resident set of the build process and of its worker
+processes.
 
 - full clean build: no output folder and no cache (what a first build or `make clean` gives)
 - no-change rebuild: the same build again
@@ -169,8 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.pages} generated explainers in {site}; {args.runs} runs each\n")
     compile_builder()
 
-    full, no_change, one_edit, peaks = [], [], [], {"full": 0, "none": 0, "edit": 0}
+    full, no_change, one_edit, floor, peaks = [], [], [], [], {"full": 0, "none": 0, "edit": 0}
+    use_hugo = not args.no_hugo and hugo_binary() is not None
+    hugo = [] if use_hugo else None
     edited = site / "content" / "explainer-00000.md"
+    # The floor and Hugo are timed in each run, right after our builds, not in a block after
+    # all of them: this machine's speed drifts by 10-20% over a minute, and a ratio of two
+    # figures taken a minute apart moved with it.
     for run in range(args.runs):
         clean(site)
         seconds, peak = run_build(site)
@@ -183,20 +190,21 @@ def main(argv: list[str] | None = None) -> int:
         seconds, peak = run_build(site)
         one_edit.append(seconds)
         peaks["edit"] = max(peaks["edit"], peak)
-    floor = [run_floor(footnotes, out / "floor") for _ in range(args.runs)]
+        floor.append(run_floor(footnotes, out / "floor"))
+        if hugo is not None:
+            hugo.append(run_hugo(footnotes))
     rows = [
         summary("full clean build", full, pages, peaks["full"]),
         summary("no-change rebuild", no_change, pages, peaks["none"]),
         summary("one-page edit", one_edit, pages, peaks["edit"]),
         summary("floor (Markdown+Jinja2)", floor, pages),
     ]
-    hugo = None
-    if not args.no_hugo and hugo_binary():
-        hugo = [run_hugo(footnotes) for _ in range(args.runs)]
+    if hugo:
         rows.append(summary("Hugo", hugo, pages))
     print_table(rows)
     print()
-    print(f"full build / floor: {statistics.median(full) / statistics.median(floor):.2f} (target <= 0.45)")
+    each = " ".join(f"{ours / theirs:.2f}" for ours, theirs in zip(full, floor))
+    print(f"full build / floor: {statistics.median(full) / statistics.median(floor):.2f} (target <= 0.45; run by run: {each})")
     if hugo:
         print(f"full build / Hugo:  {statistics.median(full) / statistics.median(hugo):.2f}")
         print(f"one-page edit / Hugo full build: {statistics.median(one_edit) / statistics.median(hugo):.2f}")
