@@ -172,8 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     compile_builder()
 
     full, no_change, one_edit, floor, peaks = [], [], [], [], {"full": 0, "none": 0, "edit": 0}
-    use_hugo = not args.no_hugo and hugo_binary() is not None
-    hugo = [] if use_hugo else None
+    hugo = [] if not args.no_hugo and hugo_binary() is not None else None
     edited = site / "content" / "explainer-00000.md"
     # The floor and Hugo are timed in each run, right after our builds, not in a block after
     # all of them: this machine's speed drifts by 10-20% over a minute, and a ratio of two

@@ -235,7 +235,8 @@ class PageStub(Page):
     def __getstate__(self) -> dict:
         # the index keeps the stub as it was made; the loader is the build's, set again on loading
         state = {name: self.__dict__[name] for name in (*self.LIGHT, "facts") if name != "path"}
-        state["path_text"] = str(self.path)
+        # a stub read from the index and stored again keeps its text: no Path made for that
+        state["path_text"] = self.__dict__["path_text"] if "path_text" in self.__dict__ else str(self.__dict__["path"])
         return state
 
 
