@@ -28,8 +28,10 @@ from . import output, parallel, yamlfile
 from .cache import (ALL_SLUGS, FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Packs, code_digest, digest, load_sources,
                     load_yaml_memo, output_intact, paused_gc, stat_record, store_sources, store_yaml_memo, tree_digest, unchanged)
 from .model import Page, PageStub, Problems, Site
-from .load import is_safe_url, load_site, page_paths, read_page
-from .pipeline import Converter, Parsed, check, slug_dep, slug_table, static_files
+from .convert import Converter, Parsed, slug_dep, slug_table, static_files
+from .fields import is_safe_url
+from .load import load_site, page_paths, read_page
+from .sitecheck import check_site as check
 from .render import DiskTemplates, MemoryTemplates, Parts, Reuse, render
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import urllib.parse
 from pathlib import Path
 
 import jinja2
 
-from .model import Page, Site
+from .model import Page, Site, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -47,22 +46,6 @@ def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_n
     if not (site.root / "static" / HEADERS).is_file():
         files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
     return files
-
-
-def absolute(site: Site, path: str) -> str:
-    """A path under the site root as an absolute URL under base_url."""
-    return urllib.parse.urljoin(site.base_url, path)
-
-
-def page_urls(site: Site):
-    """absolute() for the paths of pages ("" or "slug/"), made by joining strings.
-
-    A slug is one segment of lowercase letters, digits and '-', so urljoin of it is the
-    URL of the folder it sits in plus the slug, whichever slug it is; urljoin itself took
-    40 ms of each build of a thousand pages.
-    """
-    folder = absolute(site, "0/")[:-2]
-    return lambda path: folder + path if path else absolute(site, path)
 
 
 def changed(page: Page) -> dt.date:
@@ -101,8 +84,8 @@ def element(depth: int, tag: str, text: str | None = None, **attrs: str) -> str:
 def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[str] = ()) -> str:
     """An XML document: declaration, the root element around the given indented lines and entries, final newline.
 
-    Written as text rather than through ElementTree: a thousand-page feed took 100 ms to
-    build and indent as a tree, and every preview save rebuilds it.
+    Written as text rather than through ElementTree: building and indenting a tree for a
+    thousand-page feed is slow, and every preview save rebuilds it.
     """
     names = "".join(f' {name}="{escape_attribute(value)}"' for name, value in attrs.items())
     inner = "".join(line + "\n" for line in lines)
@@ -119,19 +102,9 @@ def lines_text(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def explainers_newest_first(pages: list[Page]) -> list[Page]:
-    """The explainers in the home page's order: newest publication date first."""
-    return sorted((p for p in pages if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
-
-
-def sitemap(site: Site, pages: list[Page]) -> bytes:
-    """sitemap.xml: the home page and every page with a URL, each with its last change."""
-    return sitemap_text(site, pages, written_out).encode("utf-8")
-
-
 def sitemap_text(site: Site, pages: list[Page], piece) -> str:
     """sitemap.xml as text, each page's entry given by piece(page, "sitemap", make)."""
-    url_of = page_urls(site)
+    url_of = site.absolute
     listed = sorted((p for p in pages if p.slug), key=lambda p: p.url)
     # the home page lists every explainer, so it changes whenever any page does
     home_changed = max((changed(p) for p in pages), default=None)
@@ -148,11 +121,6 @@ def sitemap_entry(url: str, day: dt.date | None) -> list[str]:
     return lines + ["  </url>"]
 
 
-def feed(site: Site, pages: list[Page]) -> bytes:
-    """feed.xml: an Atom feed of the explainers, newest first, each with its summary."""
-    return feed_text(site, pages, written_out).encode("utf-8")
-
-
 def feed_text(site: Site, pages: list[Page], piece) -> str:
     """feed.xml as text, each explainer's entry given by piece(page, "feed", make)."""
     lines = [element(1, "id", site.base_url), element(1, "title", site.title)]
@@ -165,9 +133,9 @@ def feed_text(site: Site, pages: list[Page], piece) -> str:
         lines.append(element(2, "uri", site.publisher["url"]))
     lines.append("  </author>")
     lines.append(element(1, "link", rel="alternate", type="text/html", href=site.base_url))
-    lines.append(element(1, "link", rel="self", type="application/atom+xml", href=absolute(site, "feed.xml")))
-    url_of = page_urls(site)
-    entries = [piece(page, "feed", lambda page=page: feed_entry(url_of(page.url), page)) for page in explainers_newest_first(pages)]
+    lines.append(element(1, "link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml")))
+    url_of = site.absolute
+    entries = [piece(page, "feed", lambda page=page: feed_entry(url_of(page.url), page)) for page in newest_first(p for p in pages if p.is_explainer)]
     return document("feed", {"xmlns": ATOM, "xml:lang": site.language}, lines, entries)
 
 

@@ -4,27 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import urllib.parse
 from pathlib import Path
 
 from . import yamlfile
-from .model import Claim, HistoryEntry, Image, Page, Problems, Site, Source, Status
+from .claims.frontmatter import read_claims
+from .fields import KEY_RE, Fields, kind
+from .model import Image, Page, Problems, Site, Source, Status
 
-# \Z, not $: "$" also matches before a final newline, which would let "slug\n" through
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
-# Control characters other than tab, newline and carriage return, and the noncharacters
-# U+FFFE and U+FFFF: one search instead of a Python call per character of every field.
-INVISIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# What no URL may hold: whitespace (as str.isspace sees it, which is what \s matches) or a C0 control.
-URL_BREAK_RE = re.compile(r"[\s\x00-\x1f]")
-URL_SCHEMES = ("http", "https", "mailto")
-# An http(s) URL whose host is plain ASCII letters, digits, dots and hyphens, then nothing or
-# printable ASCII from a '/', '?' or '#' on: urlsplit finds exactly that scheme and a
-# non-empty host in it, and cannot raise (only brackets or non-ASCII in a host make it), so
-# is_safe_url can say yes without calling it. Anything else takes the full check.
-PLAIN_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#][\x21-\x7e]*)?\Z")
 MAX_PAGE_BYTES = 2_000_000
 # Python-Markdown takes time quadratic in the '[' and '<' of a paragraph that never close
 # (500 take 0.1 s, 4,000 take seconds, 100,000 take hours); the bundled explainer has at
@@ -32,119 +19,6 @@ MAX_PAGE_BYTES = 2_000_000
 MAX_OPENERS_PER_PARAGRAPH = 500
 MAX_OPENERS_PER_PAGE = 10_000
 PAGE_FIELDS = {"title", "date", "updated", "summary", "slug", "draft", "layout", "image", "sources", "claims"}
-CLAIM_FIELDS = {"status", "source", "sources", "note", "url", "archive", "checked", "history"}
-
-
-class Fields:
-    """Reads typed values out of one YAML mapping, reporting mistakes at the right line."""
-
-    def __init__(self, data: yamlfile.Mapping, problems: Problems, path: str, offset: int, what: str):
-        self.data, self.problems, self.path, self.offset, self.what = data, problems, path, offset, what
-
-    def line(self, key: str | None = None) -> int:
-        return self.offset + (self.data.line_of(key) if key else self.data.line)
-
-    def error(self, key: str | None, message: str) -> None:
-        self.problems.error(self.path, self.line(key), message)
-
-    def text(self, key: str, required: bool = False, default: str | None = None) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.error(None, f"{self.what} is missing '{key}'")
-            return default
-        if not isinstance(value, str):
-            self.error(key, f"'{key}' must be text, not a {_kind(value)}")
-            return default
-        if required and not value.strip():
-            self.error(key, f"'{key}' is empty")
-        bad = invisible_control(value)
-        if bad is not None:
-            # a YAML escape such as "\0" or "\e": invisible to readers, and forbidden in XML feeds
-            self.error(key, f"'{key}' contains the control character U+{ord(bad):04X}; delete it")
-            return default
-        return value
-
-    def date(self, key: str, required: bool = False) -> dt.date | None:
-        value = self.text(key, required)
-        if value is None:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.error(key, f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
-        return parsed
-
-    def flag(self, key: str) -> bool:
-        value = self.text(key)
-        if value is None:
-            return False
-        if value.lower() in ("true", "yes", "on"):
-            return True
-        if value.lower() not in ("false", "no", "off"):
-            self.error(key, f"'{key}' must be true or false, not '{value}'")
-        return False
-
-    def url(self, key: str) -> str | None:
-        value = self.text(key)
-        if value is not None and not is_safe_url(value):
-            self.error(key, f"'{key}' must be an http:, https: or mailto: address, not '{value}'")
-            return None
-        return value
-
-    def mapping(self, key: str, required: bool = False) -> yamlfile.Mapping | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.error(None, f"{self.what} is missing '{key}'")
-            return None
-        if not isinstance(value, dict):
-            self.error(key, f"'{key}' must be a mapping of keys to values, not a {_kind(value)}")
-            return None
-        return value
-
-    def unknown(self, allowed: set[str], level: str = "error") -> None:
-        for key in self.data:
-            if key not in allowed:
-                message = f"unknown field '{key}' in {self.what} (expected one of: {', '.join(sorted(allowed))})"
-                if level == "error":
-                    self.error(key, message)
-                else:
-                    self.problems.warning(self.path, self.line(key), message)
-
-
-def invisible_control(value: str) -> str | None:
-    """The first control character other than tab and newline, or Unicode noncharacter, in value."""
-    m = INVISIBLE_RE.search(value)
-    return m.group() if m else None
-
-
-def _kind(value: object) -> str:
-    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
-
-
-def parse_date(value: str) -> dt.date | None:
-    """The date of a strict YYYY-MM-DD string, or None."""
-    if not DATE_RE.match(value.strip()):
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def is_safe_url(value: str) -> bool:
-    """True for an absolute http(s) URL with a host, or a mailto: address."""
-    if PLAIN_URL_RE.match(value):
-        return True
-    if URL_BREAK_RE.search(value):
-        return False
-    try:
-        parts = urllib.parse.urlsplit(value)
-    except ValueError:  # e.g. 'https://[not-an-ipv6-host/'
-        return False
-    if parts.scheme.lower() not in URL_SCHEMES:
-        return False
-    return bool(parts.netloc) if parts.scheme.lower() != "mailto" else bool(parts.path)
 
 
 def read_yaml(text: str, path: str, offset: int, problems: Problems, memo: yamlfile.Memo | None = None) -> yamlfile.Mapping | None:
@@ -155,7 +29,7 @@ def read_yaml(text: str, path: str, offset: int, problems: Problems, memo: yamlf
     if yaml_problems and data is None:
         return None
     if not isinstance(data, dict):
-        problems.error(path, offset + 1, f"expected a mapping of 'key: value' lines, found {_kind(data) if data is not None else 'nothing'}")
+        problems.error(path, offset + 1, f"expected a mapping of 'key: value' lines, found {kind(data) if data is not None else 'nothing'}")
         return None
     return data
 
@@ -369,107 +243,6 @@ def read_image(site: Site, f: Fields) -> Image | None:
         g.error("src", f"image '{src}' not found under static/")
         return None
     return Image(src, alt or "", g.text("caption"), g.text("credit"))
-
-
-def read_claims(site: Site, page: Page, f: Fields) -> dict[str, Claim]:
-    """Check every claim of a page's front matter against the site's statuses and sources."""
-    table = f.mapping("claims")
-    claims: dict[str, Claim] = {}
-    folded: dict[str, str] = {}
-    for cid, entry in (table or {}).items():
-        line = f.offset + table.line_of(cid)
-        if not KEY_RE.match(cid):
-            f.problems.error(f.path, line, f"claim id '{cid}' may use only letters, digits, '-' and '_'")
-            continue
-        if cid.casefold() in folded:
-            f.problems.error(f.path, line, f"claim id '{cid}' differs from '{folded[cid.casefold()]}' only in case; use one spelling")
-            continue
-        folded[cid.casefold()] = cid
-        if not isinstance(entry, dict):
-            f.problems.error(f.path, line, f"claim '{cid}' must be a mapping with 'status' and 'source'")
-            continue
-        entry.line = table.line_of(cid)
-        c = Fields(entry, f.problems, f.path, f.offset, f"claim '{cid}'")
-        c.unknown(CLAIM_FIELDS)
-        status = c.text("status", required=True)
-        if status is not None and status not in site.statuses:
-            c.error("status", f"claim '{cid}' has unknown status '{status}' (site.yaml has: {', '.join(site.statuses) or 'no statuses'})")
-        claims[cid] = Claim(
-            id=cid,
-            status=status or "",
-            sources=read_claim_sources(page, c, cid),
-            note=c.text("note"),
-            url=c.url("url"),
-            archive=c.url("archive"),
-            checked=c.date("checked"),
-            history=read_history(site, c, cid),
-            line=line,
-        )
-    return claims
-
-
-def read_claim_sources(page: Page, c: Fields, cid: str) -> tuple[str, ...]:
-    """A claim's `source:` or `sources: [...]`, each a known source key."""
-    if "source" in c.data and "sources" in c.data:
-        c.error("sources", f"claim '{cid}' has both 'source' and 'sources': use one")
-    if "sources" in c.data:
-        value, key = c.data["sources"], "sources"
-        keys = value if isinstance(value, list) else None
-        if keys is None or not keys or not all(isinstance(k, str) for k in keys):
-            c.error(key, f"claim '{cid}': 'sources' must be a list of source keys, like [meduza, newsweek]")
-            return ()
-    elif c.data.get("source") is not None:
-        value, key = c.data["source"], "source"
-        if not isinstance(value, str):
-            c.error(key, f"claim '{cid}': 'source' must be one source key (use 'sources: [a, b]' for several)")
-            return ()
-        keys = [value]
-    else:
-        c.error(None, f"claim '{cid}' is missing 'source'")
-        return ()
-    for k in keys:
-        if k not in page.sources:
-            c.error(key, f"claim '{cid}' names unknown source '{k}' (known: {', '.join(sorted(page.sources)) or 'none'})")
-    return tuple(keys)
-
-
-def read_history(site: Site, c: Fields, cid: str) -> tuple[HistoryEntry, ...]:
-    """Earlier verdicts on a claim, oldest first, each dated no later than the current `checked`."""
-    value = c.data.get("history")
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not value:
-        c.error("history", f"claim '{cid}': 'history' must be a list of earlier verdicts, each '- {{date: YYYY-MM-DD, status: KEY, note: \"...\"}}'")
-        return ()
-    entries: list[tuple[HistoryEntry, Fields]] = []
-    for item in value:
-        if not isinstance(item, dict):
-            c.error("history", f"claim '{cid}': each history entry must be a mapping with 'date' and 'status'")
-            continue
-        h = Fields(item, c.problems, c.path, c.offset, f"a history entry of claim '{cid}'")
-        h.unknown({"date", "status", "note"})
-        date, status, note = h.date("date", required=True), h.text("status", required=True), h.text("note")
-        if status is not None and status not in site.statuses:
-            h.error("status", f"claim '{cid}': history status '{status}' is unknown (site.yaml has: {', '.join(site.statuses)})")
-        elif date is not None and status is not None:
-            entries.append((HistoryEntry(date, status, note), h))
-    for (a, _), (b, h) in zip(entries, entries[1:]):
-        if b.date < a.date:
-            h.error("date", f"claim '{cid}': history entries must be oldest first ({b.date} is listed after {a.date})")
-            break
-    if entries:
-        check_history_against_checked(c, cid, entries[-1])
-    return tuple(entry for entry, _ in entries)
-
-
-def check_history_against_checked(c: Fields, cid: str, newest: tuple[HistoryEntry, Fields]) -> None:
-    """The current status dates from `checked`, so every earlier verdict must come before it."""
-    entry, h = newest
-    checked = parse_date(c.data["checked"]) if isinstance(c.data.get("checked"), str) else None
-    if "checked" not in c.data or c.data.get("checked") is None:
-        c.error("history", f"claim '{cid}' has a history but no 'checked' date: add 'checked:', the date of its current status")
-    elif checked is not None and entry.date > checked:
-        h.error("date", f"claim '{cid}': history entry dated {entry.date} is after 'checked: {checked}'; the current status must be the newest")
 
 
 def check_static_links(site: Site, problems: Problems) -> None:

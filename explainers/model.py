@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+import urllib.parse
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,27 @@ class Page:
         for claim in self.claims.values():
             tally[claim.status] = tally.get(claim.status, 0) + 1
             cited.update(self.sources[key].name for key in claim.sources if key in self.sources)
-        dates = [claim.checked for claim in self.claims.values() if claim.checked]
-        flagged = tuple((c.id, c.line, c.status, c.id not in used, not c.note) for c in self.claims.values() if c.id not in used or not c.note)
-        return Facts(len(self.claims), tally, frozenset(cited), flagged, min(dates, default=None), tuple(self.doc.links),
-                     "\n".join(sorted(self.doc.anchors)))
+        claims = tuple(ClaimFacts(c.id, c.line, c.status, c.id in used, bool(c.note), c.checked, bool(c.url or c.archive))
+                       for c in self.claims.values())
+        return Facts(len(self.claims), tally, frozenset(cited), claims, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
+
+
+def newest_first(pages) -> list[Page]:
+    """Pages in the order the home page, the feed and the ledger list them: newest date first, then by slug."""
+    return sorted(pages, key=lambda p: (p.date, p.slug), reverse=True)
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the site-wide rules (claims/checks.py) read of one claim, kept in the site index."""
+
+    id: str
+    line: int
+    status: str
+    referenced: bool
+    noted: bool
+    checked: dt.date | None
+    evidence: bool  # it has a `url` or an `archive`
 
 
 @dataclass
@@ -175,11 +193,10 @@ class Facts:
     claims: int  # how many claims the page defines
     tally: dict[str, int]  # status key -> how many of its claims have it
     cited: frozenset[str]  # names of the sources its claims cite
-    flagged: tuple[tuple[str, int, str, bool, bool], ...]  # (id, line, status, never referenced, no note), in claims' order
-    oldest: dt.date | None  # the earliest `checked` date of its claims
+    claim_facts: tuple[ClaimFacts, ...]  # what the site-wide claim rules read, in the claims' order
     links: tuple[Link, ...]
-    # the page's anchors, one per line: one string to unpickle instead of a set of fifty
-    # (they were a third of the time an edit took to load the site index)
+    # the page's anchors, one per line: one string to unpickle instead of a set of fifty,
+    # since an edit loads every page's Facts with the site index
     anchor_lines: str
 
     def has_anchor(self, fragment: str) -> bool:
@@ -208,8 +225,8 @@ class PageStub(Page):
         return stub
 
     def __getattr__(self, name: str):
-        # only reached for what the stub lacks: its path, kept as text (unpickling a thousand
-        # Paths took a third of loading the site index), or the rest: load the whole page once, then act as it
+        # only reached for what the stub lacks: its path, kept as text (an edit unpickles every
+        # stub, and a Path is slow to unpickle), or the rest: load the whole page once, then act as it
         if name == "path" and "path_text" in self.__dict__:
             path = self.__dict__["path"] = Path(self.__dict__["path_text"])
             return path
@@ -255,6 +272,20 @@ class Site:
     publisher: dict[str, str] = field(default_factory=dict)
     allow_raw_html: bool = False
     raw: dict = field(default_factory=dict)  # the whole of site.yaml, for templates
+    _folder_of: tuple[str, str] = field(default=("", ""), repr=False, compare=False)  # (base_url, its folder), for absolute()
+
+    def absolute(self, path: str) -> str:
+        """A path of this site (a slug, a claim's anchor, a file under static/) as an absolute URL: urljoin's.
+
+        The builder's own paths are relative and hold no dot segments, so urljoin of one is
+        the URL of base_url's folder plus the path, whatever base_url is; that folder is
+        found once, since urljoin is slow for a thousand pages' twenty claims each.
+        """
+        if not path:
+            return urllib.parse.urljoin(self.base_url, path)
+        if self._folder_of[0] != self.base_url:  # base_url may be set after loading (--base-url)
+            self._folder_of = (self.base_url, urllib.parse.urljoin(self.base_url, "0/")[:-2])
+        return self._folder_of[1] + path
 
     def shown(self, rel: str) -> str:
         """The path of a file of the site as it appears in messages."""

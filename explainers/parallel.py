@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import load, output
 from .model import Doc, Page, Problems, Site
-from .pipeline import Converter, Parsed
+from .convert import Converter, Parsed
 
 # Below these many pages, forking workers costs more than it saves. From per-page costs
 # on the 2-core machine (reading front matter ~1 ms, converting a 900-word page with 20

@@ -23,11 +23,9 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from markdown import util
-from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
-SAFE_SCHEMES = ("http", "https", "mailto")
+from .fields import SAFE_SCHEMES
 REFUSED_TAGS = {
     "script": "scripts are not allowed in pages",
     "style": "styles belong in static/css; the page's security policy would ignore a <style> here",
@@ -140,8 +138,8 @@ SIMPLE_TAGS = frozenset({"a", "em", "strong", "code", "img", "br"})
 def check_simple(fragment: str) -> list[Finding] | None:
     """check_fragment for HTML of SIMPLE_TAGS and text without '<' (a claim's note); None for any other.
 
-    html.parser cost a tenth of converting a page, on the note each panel and endnote
-    holds. In such HTML it finds the tags a regex finds, with each attribute value's
+    html.parser is slow for the note each panel and endnote holds, in a page of twenty
+    claims. In such HTML it finds the tags a regex finds, with each attribute value's
     character references decoded; each start tag goes to the same checker, at its line.
     A value that decodes to something holding '<' is checked as markup, and there the
     full check runs instead.
@@ -221,56 +219,6 @@ class RawHtmlCheck(Treeprocessor):
                     return number
                 count += 1
         return 1
-
-
-PLACEHOLDER_RE = re.compile(util.HTML_PLACEHOLDER % r"([0-9]+)")
-
-
-class QuickRawHtmlPostprocessor(RawHtmlPostprocessor):
-    """Python-Markdown's raw_html postprocessor, finding placeholders with a plain regex.
-
-    The built-in one searches for `<p>PLACEHOLDER</p>|PLACEHOLDER`, an alternation the regex
-    engine tries at every character (150 us over a page's 19 kB, and again inside each
-    of its ~80 stashed pieces). This one searches for the placeholder alone (its fixed prefix
-    is found quickly) and looks at the three characters before and four after for the
-    `<p>`...`</p>` the built-in pattern would have taken with it: the same replacements.
-    """
-
-    def run(self, text: str) -> str:
-        if not self.md.htmlStash.html_counter:
-            return text
-        return self.restore(text)
-
-    def restore(self, text: str) -> str:
-        """Text with each placeholder replaced by its stashed HTML, itself restored."""
-        if util.STX not in text:  # most stashed pieces hold no placeholder
-            return text
-        stash = self.md.htmlStash
-        parts, at = [], 0
-        for m in PLACEHOLDER_RE.finditer(text):
-            key = int(m.group(1))
-            if key >= stash.html_counter:  # the built-in one leaves it (and any <p> around it) as it is
-                continue
-            start, end = m.span()
-            # The <p> cannot belong to an earlier replacement: that ends in \x03 or "</p>".
-            wrapped = start - 3 >= at and text.startswith("<p>", start - 3) and text.startswith("</p>", end)
-            html = self.stash_to_string(stash.rawHtmlBlocks[key])
-            if wrapped:
-                start, end = start - 3, end + 4
-                if not self.isblocklevel(html):
-                    html = f"<p>{html}</p>"
-            parts.append(text[at:start])
-            parts.append(self.restore(html))
-            at = end
-        if not parts:
-            return text
-        parts.append(text[at:])
-        return "".join(parts)
-
-
-def install_postprocessor(md) -> None:
-    """Put the quick raw_html postprocessor in place of the built-in one."""
-    md.postprocessors.register(QuickRawHtmlPostprocessor(md), "raw_html", 30)
 
 
 def register(md, ext) -> None:

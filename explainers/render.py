@@ -20,11 +20,13 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import feeds, ledger, parallel
-from .claims_md import format_date
-from .model import Page, Site, Status
+from . import feeds, parallel
+from .claims import ledger
+from .claims.export import export_lines
+from .claims.render import format_date
+from .model import Page, Site, Status, newest_first
 from .cache import digest as cache_digest
-from .pipeline import root_of
+from .convert import root_of
 
 FINGERPRINTED = (".css", ".js")
 SHARED = ("explainers", "nav", "home")  # the names every page template receives that list other pages
@@ -87,14 +89,14 @@ class Parts:
 
     Pieces are UTF-8 bytes. A template gets a short stand-in for each (`stand_in`), and
     `splice` puts the bytes in place of the stand-ins in the rendered text: Jinja2 builds
-    its output as one str, and joining and encoding a 19 MB ledger that way cost 60 ms of
-    every preview save, where joining bytes costs 5.
+    its output as one str, and joining and encoding a large ledger that way on every
+    preview save costs many times joining bytes.
 
     What is kept of each page is its key and its pieces' digests (`made`); the bytes are
     kept apart (`stored`, loaded on first need). A site-wide file whose text around the
     stand-ins and whose pieces' digests are those of the last build's file is that file
     again (splice's `reuse`): a one-page edit that leaves the page's ledger rows as they
-    were neither loads 40 MB of pieces nor joins and writes the ledger and claims.json.
+    were neither loads every page's pieces nor joins and writes the ledger and claims.json.
     """
 
     keys: dict[str, str] = field(default_factory=dict)  # page.name -> key of its pieces; empty: keep nothing
@@ -238,9 +240,9 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
-    # strftime's %B costs ~3 us, and a page's ledger rows ask for the same few dates twenty times
+    # a page's ledger rows ask for the same few dates twenty times, and strftime is slow
     env.filters["longdate"] = functools.lru_cache(maxsize=None)(format_date)
-    env.filters["absolute"] = lambda path: urllib.parse.urljoin(site.base_url, path)
+    env.filters["absolute"] = site.absolute
     return env
 
 
@@ -255,7 +257,7 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
     Returns their digests, and the bytes of those made now (the rest are the last build's).
     """
     if page.slug:
-        url = feeds.page_urls(site)(page.url)
+        url = site.absolute(page.url)
         parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page))))
     if page.slug and page.is_explainer:
         parts.get(page, "card", lambda: card_html(env, page))
@@ -263,7 +265,7 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
     if page.claims:
         entries = env.globals["claim_entries"](page)
         parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
-        parts.get(page, "export", lambda: ledger.export_lines(site, entries))
+        parts.get(page, "export", lambda: export_lines(site, entries))
     return (parts.made[page.name][1] if page.name in parts.made else {}), parts.texts.get(page.name, {})
 
 
@@ -319,7 +321,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     env = make_environment(site, asset_names, parts, reuse.templates if reuse else None)
     home = next((p for p in pages if p.name == "index.md"), None)
     listed = [p for p in pages if p.slug]
-    explainers = sorted((p for p in listed if p.is_explainer), key=lambda p: (p.date, p.slug), reverse=True)
+    explainers = newest_first(p for p in listed if p.is_explainer)
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     shared = {"explainers": explainers, "nav": nav, "home": home}
     keys = page_keys(site, env, listed, shared, reuse) if reuse else {}

@@ -44,8 +44,8 @@ MAX_DEPTH = 20  # front matter needs 4 levels; hundreds would exhaust the constr
 # duplicate key) sends the whole text to PyYAML, so its answers and messages stay the
 # only ones. The characters allowed are those libyaml reads as printable and not as a
 # line break (no tab, controls, NEL, U+2028/9 or BOM), so line numbers agree too. They are
-# written as the complement (_OUT): the same set, which compiles in a tenth of the time
-# (the positive ranges took 10 ms of every run's start-up); tests/test_yaml_equivalence.py
+# written as the complement (_OUT): the same set, which compiles much faster (every run
+# compiles it at start-up); tests/test_yaml_equivalence.py
 # checks every code point against the positive form.
 _WIDE = "\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd\\U00010000-\\U0010ffff"
 _SAFE = "\\x20-\\x7e" + _WIDE
@@ -129,7 +129,7 @@ def load(text: str, offset: int = 0, memo: Memo | None = None) -> tuple[object, 
         return quick, []
     if memo is not None:
         return memo.get(text, offset)
-    from . import yamlstrict  # PyYAML, imported only now: it took 15 ms of every run's start-up
+    from . import yamlstrict  # PyYAML, imported only now: importing it is a large part of a run's start-up
 
     return yamlstrict.load(text, offset)
 
@@ -138,7 +138,7 @@ class Memo:
     """What the PyYAML side made of texts the line reader gave up on, kept between builds.
 
     site.yaml's `{label: …}` tables are such a text, and reading it meant importing PyYAML
-    (15 ms of a one-page edit); the builder keeps this in its cache (builder.open_site).
+    on every one-page edit; the builder keeps this in its cache (builder.open_site).
     """
 
     def __init__(self, known: dict | None = None):

@@ -1,14 +1,29 @@
-"""Shared helpers: fixture sites copied into a temporary folder, and the real command line."""
+"""Shared test setup: hypothesis profiles, fixture sites copied into a temporary folder, the real command line."""
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 import sys
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles, registered once for the whole run: `ci` (the default) and `deep`
+# (HYPOTHESIS_PROFILE=deep), for a long hunt before a release. A test that needs more
+# examples than the profile gives asks with @examples(N).
+settings.register_profile("ci", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(at_least: int) -> settings:
+    """Settings for a test that wants at least this many examples (more under a larger profile)."""
+    return settings(max_examples=max(at_least, settings().max_examples))
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -33,6 +48,23 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 60) -> Result:
         capture_output=True, text=True, cwd=cwd or REPO, timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def markdown_pages(generated_into: Path | None = None, count: int = 12) -> list[Path]:
+    """Every page we ship or use as a fixture; with a folder, also `count` generated benchmark pages made there."""
+    paths = sorted(REPO.glob("content/**/*.md")) + sorted(FIXTURES.glob("**/*.md"))
+    if generated_into is not None:
+        sys.path.insert(0, str(REPO / "bench"))
+        from generate import generate
+
+        site = generate(generated_into / "generated", count, 7)
+        paths += sorted((site / "content").glob("*.md"))
+    return paths
+
+
+def notes_in(text: str) -> list[str]:
+    """The one-line `note: "..."` values of a page's front matter (enough to gather test notes)."""
+    return re.findall(r'^\s*note: "(.*)"\s*$', text, re.M)
 
 
 def make_site(dest: Path, fixture: str = "good", content_from: Path | None = None) -> Path:

@@ -97,7 +97,7 @@ def test_stale_claims_are_reported_from_stubs_too(tmp_path: Path):
     later = dt.date.today() + dt.timedelta(days=10_000)
     fresh = load(str(site), drafts=False, strict=False, use_cache=False)
     cached = load(str(site), drafts=False, strict=False)
-    from explainers.pipeline import check
+    from explainers.sitecheck import check_site as check
     from explainers.model import Problems
     got, want = Problems(), Problems()
     check(cached.site, cached.pages, got, strict=False, today=later)

@@ -8,21 +8,18 @@ note of the shipped, fixture and generated pages, rendered as the build renders 
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
+from conftest import examples
 from explainers import load, rawhtml
-from explainers.claims_md import NoteRenderer
+from explainers.claims.notes import NoteRenderer
 from explainers.model import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("deep", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 VALUES = ["x", "", "https://e.org/", "javascript:alert(1)", "&#106;avascript:1", "java&#x09;script:x", " data:x", "&lt;script&gt;",
           "&lt;!--", "a&amp;b", "mailto:a@b", "vbscript:x", "x.png 1x, javascript:y 2x", "&quot;", "\n", "//e.org"]
@@ -46,7 +43,7 @@ def tag(draw):
 FRAGMENTS = st.lists(st.one_of(tag(), st.sampled_from(TEXTS)), max_size=12).map("".join)
 
 
-@settings(max_examples=max(400, settings().max_examples))
+@examples(400)
 @given(FRAGMENTS)
 def test_random_fragments_give_the_same_findings(fragment):
     assert rawhtml.check_fragment(fragment) == rawhtml.check_parsed(fragment)
@@ -59,7 +56,7 @@ SIMPLE_PIECES = st.one_of(
 )
 
 
-@settings(max_examples=max(400, settings().max_examples))
+@examples(400)
 @given(st.lists(SIMPLE_PIECES, max_size=12).map("".join))
 def test_random_simple_fragments_give_the_same_findings(fragment):
     assert rawhtml.check_fragment(fragment) == rawhtml.check_parsed(fragment)

@@ -1,11 +1,18 @@
-"""The claims extension on its own, with Python-Markdown's test tools."""
-import datetime as dt
-from pathlib import Path
+"""The claim syntax: `[^id]` and `[text][^id]` become triggers and panels, with every reference found."""
+from __future__ import annotations
 
-from markdown.test_tools import TestCase
-
-from explainers.claims_md import Context, NoteRenderer, make_markdown
+from explainers.claims.notes import NoteRenderer
+from explainers.claims.syntax import CODE_SPAN_RE, FENCE_RE, FOOTNOTE_DEF_RE, REF_RE, ClaimInlineProcessor, Context, ScanPreprocessor, make_markdown
 from explainers.model import Claim, Site, Source, Status
+from hypothesis import given, strategies as st
+from markdown.test_tools import TestCase
+from pathlib import Path
+import datetime as dt
+import re
+from conftest import examples
+
+
+# --- The claims extension on its own, with Python-Markdown's test tools.
 
 SITE = Site(
     root=Path("."), display_root="", title="T", base_url="https://example.org/", language="en",
@@ -121,3 +128,88 @@ def test_notes_are_inline_markdown_with_html_escaped():
     assert problems == []
     _, _, problems = NoteRenderer().render("[x](javascript:alert(1))")
     assert problems and "javascript" in problems[0]
+
+
+# --- ClaimInlineProcessor.get_label, visiting brackets only, gives what the loop over every character gave.
+
+def reference(data: str, index: int) -> tuple[str, int, bool]:
+    """get_label as it was: one step per character."""
+    depth = 1
+    for pos in range(index, len(data)):
+        c = data[pos]
+        if c == "\\":
+            continue
+        if c == "[" and data[pos - 1] != "\\":
+            depth += 1
+        elif c == "]" and data[pos - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return data[index:pos], pos + 1, True
+    return "", len(data), False
+
+
+TEXT = st.lists(st.sampled_from(list("[]\\^a *`") + ["\\[", "\\]", "\\\\", "[^a]", "][^b]"]), max_size=30).map("".join)
+
+
+@examples(400)
+@given(TEXT, st.integers(0, 40))
+def test_get_label_is_the_character_loop(data, index):
+    assert ClaimInlineProcessor.get_label(data, index) == reference(data, index)
+
+
+@examples(400)
+@given(st.text(max_size=50), st.integers(0, 55))
+def test_get_label_on_any_text(data, index):
+    assert ClaimInlineProcessor.get_label(data, index) == reference(data, index)
+
+
+# --- The claims scan finds the same references as before it skipped lines and reordered REF_RE.
+
+OLD_REF_RE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+
+
+def old_scan(lines: list[str]) -> tuple[dict, dict]:
+    """The scan as it was: (ref_lines, footnote_lines)."""
+    refs, footnotes, fence = {}, {}, None
+    for number, line in enumerate(lines, 1):
+        m = FENCE_RE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        d = FOOTNOTE_DEF_RE.match(line)
+        if d:
+            footnotes.setdefault(d.group(1), number)
+            line = line[d.end():]
+        for r in OLD_REF_RE.finditer(CODE_SPAN_RE.sub("", line)):
+            refs.setdefault(r.group(1), []).append(number)
+    return refs, footnotes
+
+
+MD, EXT = make_markdown()
+SCAN = next(p for p in MD.preprocessors if isinstance(p, ScanPreprocessor))
+
+PIECES = ["[^a]", "[^b]", "[", "]", "^", "a", " ", "\\", "`", "``", "[`x`^a]", "[^a b]", "[^]", "```", "~~~", "[^a]:",
+          "   ", "\t", "x[^a]", "\\[^a]", "![^a]"]
+lines = st.lists(st.lists(st.sampled_from(PIECES), max_size=10).map("".join), max_size=8)
+
+
+@given(lines)
+def test_random_lines_scan_the_same(body):
+    MD.reset()
+    SCAN.run(body)
+    assert (EXT.state.ref_lines, EXT.state.footnote_lines) == old_scan(body)
+
+
+def test_a_code_span_between_bracket_and_caret_still_joins_them():
+    MD.reset()
+    SCAN.run(["a [`x`^a] b", "`[^b]` c"])
+    assert EXT.state.ref_lines == {"a": [1]} == old_scan(["a [`x`^a] b", "`[^b]` c"])[0]
+
+
+@given(st.text(alphabet=st.sampled_from(list("[]^\\ a\n`")), max_size=40), st.integers(0, 45))
+def test_ref_expression_finds_the_same_references(text, start):
+    assert [m.span() for m in REF_RE.finditer(text, start)] == [m.span() for m in OLD_REF_RE.finditer(text, start)]

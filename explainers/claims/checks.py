@@ -1,0 +1,106 @@
+"""Every rule about claims, with its message, and the one place that decides error or warning.
+
+A writer's mistakes about claims are found at three moments, each where the facts are:
+
+    reading the front matter   frontmatter.py   a claim's fields (status, sources, dates, history)
+    converting the body        syntax.py        references: undefined, nested, inside a link, ...
+    checking the site          site_findings()  after every page is converted: unused claims,
+                                                stale `checked` dates, missing notes and evidence
+
+Each message is written once, here (MESSAGES, and the site-wide rules below). Those are
+errors wherever they are found. The site-wide rules return Findings (rule, line, message);
+`report` turns them into problems with the level LEVELS gives the rule in a build and in
+`check`, as Zola's checkers return every message and one place decides.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import ClaimFacts, Problems, Site
+
+
+# What the front matter and the body can get wrong about a claim, by rule: the message, with
+# the values each names. checks.say(rule, **values) writes one.
+MESSAGES = {
+    # reading the front matter (frontmatter.py)
+    "bad-id": "claim id '{cid}' may use only letters, digits, '-' and '_'",
+    "id-differs-in-case": "claim id '{cid}' differs from '{other}' only in case; use one spelling",
+    "not-a-mapping": "claim '{cid}' must be a mapping with 'status' and 'source'",
+    "unknown-status": "claim '{cid}' has unknown status '{status}' (site.yaml has: {known})",
+    "both-source-fields": "claim '{cid}' has both 'source' and 'sources': use one",
+    "sources-not-a-list": "claim '{cid}': 'sources' must be a list of source keys, like [meduza, newsweek]",
+    "source-not-one-key": "claim '{cid}': 'source' must be one source key (use 'sources: [a, b]' for several)",
+    "missing-source": "claim '{cid}' is missing 'source'",
+    "unknown-source": "claim '{cid}' names unknown source '{key}' (known: {known})",
+    "history-not-a-list": "claim '{cid}': 'history' must be a list of earlier verdicts, each '- {{date: YYYY-MM-DD, status: KEY, note: \"...\"}}'",
+    "history-entry-not-a-mapping": "claim '{cid}': each history entry must be a mapping with 'date' and 'status'",
+    "unknown-history-status": "claim '{cid}': history status '{status}' is unknown (site.yaml has: {known})",
+    "history-out-of-order": "claim '{cid}': history entries must be oldest first ({later} is listed after {earlier})",
+    "history-without-checked": "claim '{cid}' has a history but no 'checked' date: add 'checked:', the date of its current status",
+    "history-after-checked": "claim '{cid}': history entry dated {date} is after 'checked: {checked}'; the current status must be the newest",
+    # converting the body (syntax.py, notes.py)
+    "undefined-claim": "reference to undefined claim '{cid}': add it under 'claims:' in the front matter",
+    "nested-reference": "claim reference '[^{inner}]' sits inside the highlighted text of claim '{cid}'; claims cannot nest",
+    "link-in-highlight": "the highlighted text of claim '{cid}' contains a link; move the link outside '[...][^{cid}]'",
+    "defined-both-ways": "'{cid}' is defined both as a claim in the front matter and as a footnote '[^{cid}]:' in the body; rename one",
+    "reference-inside-link": "claim reference '[^{cid}]' sits inside a link; a button cannot go inside a link, so move it out",
+    "note-not-inline": "a note may hold inline Markdown only (no lists, headings or paragraphs)",
+    "unsafe-note-link": "the note links to '{href}'; only http:, https: and mailto: links are allowed",
+    "in-note": "claim '{cid}': {message}",
+}
+
+
+def say(rule: str, **values) -> str:
+    """The message of a rule about claims (MESSAGES), with the values it names."""
+    return MESSAGES[rule].format(**values)
+
+
+# --- checking the site --------------------------------------------------------------------
+
+# rule -> (level in a build, level in `check`); None: not reported there.
+LEVELS: dict[str, tuple[str | None, str | None]] = {
+    "unused": ("warning", "error"),
+    "stale": ("warning", "warning"),
+    "no-note": (None, "warning"),
+    "verified-without-evidence": (None, "warning"),
+    "link-to-draft": ("warning", "error"),  # links.site_findings
+    "missing-anchor": ("warning", "error"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # a key of LEVELS
+    line: int
+    message: str
+
+
+def claim_findings(site: Site, claim: ClaimFacts, today: dt.date) -> list[Finding]:
+    """What the site-wide rules say of one claim, from what the site index keeps of it."""
+    found = []
+    if not claim.referenced:
+        found.append(Finding("unused", claim.line, f"claim '{claim.id}' is defined but never referenced in the text"))
+    if claim.checked and (today - claim.checked).days > site.stale_after_days:
+        found.append(Finding("stale", claim.line, f"claim '{claim.id}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago"))
+    if not claim.noted:
+        found.append(Finding("no-note", claim.line, f"claim '{claim.id}' has no note telling readers why it is {claim.status}"))
+    if claim.status == "verified" and not claim.evidence:
+        found.append(Finding("verified-without-evidence", claim.line,
+                             f"claim '{claim.id}' is verified but has neither 'url' nor 'archive': link the evidence it was checked against"))
+    return found
+
+
+def site_findings(site: Site, claims: tuple[ClaimFacts, ...], today: dt.date) -> list[Finding]:
+    """The site-wide rules over one page's claims, in the claims' order."""
+    return [finding for claim in claims for finding in claim_findings(site, claim, today)]
+
+
+def report(problems: Problems, path: str, findings: list[Finding], strict: bool) -> None:
+    """Record findings as errors or warnings: the one place that decides which (LEVELS)."""
+    for finding in findings:
+        level = LEVELS[finding.rule][1 if strict else 0]
+        if level == "error":
+            problems.error(path, finding.line, finding.message)
+        elif level == "warning":
+            problems.warning(path, finding.line, finding.message)
