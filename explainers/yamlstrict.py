@@ -155,7 +155,7 @@ def load(text: str, offset: int = 0) -> tuple[object, list[YamlError]]:
         data = loader.construct_document(node)
         return data, loader.problems
     except yaml.MarkedYAMLError as exc:
-        return None, [_explain(exc, text)]
+        return None, [_explain(exc, text, offset)]
     except yaml.YAMLError as exc:
         return None, [YamlError(1, f"invalid YAML: {exc}")]
     except RecursionError:  # the pure-Python parser composes nested nodes recursively
@@ -164,8 +164,8 @@ def load(text: str, offset: int = 0) -> tuple[object, list[YamlError]]:
         loader.dispose()
 
 
-def _explain(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
-    """A syntax error in a writer's words, at the line where the mistake most likely is."""
+def _explain(exc: yaml.MarkedYAMLError, text: str, offset: int = 0) -> YamlError:
+    """A syntax error in a writer's words, at the line where the mistake most likely is (`offset`: lines before the text)."""
     mark = exc.problem_mark or exc.context_mark
     reason = exc.problem or exc.context or "not valid YAML"
     if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
@@ -178,4 +178,24 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     elif isinstance(exc, yaml.constructor.ConstructorError) and "tag" in reason:
         tag = (exc.problem_mark and text[exc.problem_mark.index :].split()[0]) or "!tag"
         reason = f"YAML tags such as '{tag}' are not allowed; write plain text (in quotes if it starts with '!')"
+    opened = _quote_opened_before(text, mark.line) if mark else None
+    if opened is not None:
+        reason += f"; the quoted value that starts on line {offset + opened + 1} may be missing its closing quote"
     return YamlError(mark.line + 1 if mark else 1, f"invalid YAML: {reason}")
+
+
+def _quote_opened_before(text: str, line: int) -> int | None:
+    """The line (0-based) where a quoted value opened that ran on, over line ends, to `line`, where the error is.
+
+    An unclosed quote swallows the lines after it until the next quote of its kind, which
+    the parser takes as the value's end; what follows that quote is then the error, lines
+    after the writer's real mistake.
+    """
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.start_mark.line < token.end_mark.line == line:
+                found = token.start_mark.line
+    except yaml.YAMLError:
+        pass
+    return found

@@ -35,6 +35,8 @@ def same(a, b, where="data") -> None:
     else:
         assert a == b, (where, a, b)
 
+UNCLOSED_HINT_RE = re.compile(r"; the quoted value that starts on line \d+ may be missing its closing quote$")
+
 
 def check(text: str, offset: int = 1) -> None:
     """yamlfile.load and the frozen loader agree on text: data, problems, lines and words."""
@@ -47,7 +49,8 @@ def check(text: str, offset: int = 1) -> None:
             return
         raise AssertionError(f"the frozen loader raised {exc!r}, the new one did not")
     data, problems = yamlfile.load(text, offset)
-    assert [(p.line, p.message) for p in problems] == [(p.line, p.message) for p in ref_problems], text
+    # the frozen loader predates the hint at an unclosed quote (yamlstrict._quote_opened_before)
+    assert [(p.line, UNCLOSED_HINT_RE.sub("", p.message)) for p in problems] == [(p.line, p.message) for p in ref_problems], text
     same(data, ref_data)
 
 

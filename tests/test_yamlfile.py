@@ -33,3 +33,17 @@ def test_syntax_errors_and_tabs_say_where():
     assert problems[0].message.startswith("invalid YAML")
     _, problems = yamlfile.load("a:\n\tb: 1\n")
     assert problems[0].line == 2 and "tab" in problems[0].message
+
+
+def test_an_unclosed_quote_is_named_where_it_opens():
+    text = 'title: "Contract soldiers\ndate: 2026-11-27\nsummary: "One line."\n'
+    data, problems = yamlfile.load(text, offset=1)
+    assert data is None
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "invalid YAML: did not find expected key; the quoted value that starts on line 2 may be missing its closing quote")]
+
+
+def test_a_quoted_value_over_two_lines_is_not_blamed_for_a_later_mistake():
+    text = 'title: "One value\n  over two lines"\ndate: 2026-11-27\n  oops: [\n'
+    _, problems = yamlfile.load(text, offset=1)
+    assert problems and "closing quote" not in problems[0].message
