@@ -50,7 +50,7 @@ def test_print_shows_every_claims_status_and_source(browser, base, bundled_site)
         return [li.id, li.dataset.status, visible(li), visible(badge) && badge.innerText, visible(sources) && sources.innerText];
     })""")
     claims = set(page.evaluate("[...new Set([...document.querySelectorAll('[data-claim]')].map(b => b.dataset.claim))]"))
-    assert {n[0] for n in notes} == {f"claim-{c}" for c in claims} and len(notes) == 40
+    assert {n[0] for n in notes} == {f"claim-{c}" for c in claims} and len(notes) == 38
     for ident, status, shown, badge, sources in notes:
         assert shown, f"{ident} is printed"
         assert badge and statuses[status] in badge, f"{ident} prints its status"

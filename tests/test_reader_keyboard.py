@@ -89,7 +89,8 @@ def test_tab_past_a_closed_panel_goes_to_the_next_trigger(page):
 
 
 def test_every_trigger_is_a_named_native_button(page):
-    facts = page.evaluate("""() => [...document.querySelectorAll('[data-claim]')].map(b => {
+    # the text's triggers (the corrections list also names claims with data-claim, on its items)
+    facts = page.evaluate("""() => [...document.querySelectorAll('.prose [data-claim]')].map(b => {
         const panel = document.getElementById(b.getAttribute('popovertarget'));
         return [b.tagName, b.type, b.dataset.status, panel && panel.getAttribute('popover'),
                 b.nextElementSibling === panel, (b.labels[0] || b).textContent.trim().length > 0];
