@@ -218,6 +218,9 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
         image=read_image(site, f),
         sources=sources,
     )
+    if page.updated is not None and page.updated < page.date:
+        f.error("updated", f"'updated' ({page.updated}) is before 'date' ({page.date}): 'date' is when this page was first published here")
+    page.date_line = f.line("date") if "date" in data else 1
     if not SLUG_RE.match(page.layout):
         f.error("layout", f"layout '{page.layout}' must be a template name such as 'explainer'")
         page.layout = "explainer"

@@ -136,6 +136,7 @@ class Page:
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     doc: Doc = field(default_factory=Doc)
+    date_line: int = 1  # line of `date:` in the page file
 
     @property
     def url(self) -> str:
@@ -159,8 +160,7 @@ class Page:
         for claim in self.claims.values():
             tally[claim.status] = tally.get(claim.status, 0) + 1
             cited.update(self.sources[key].name for key in claim.sources if key in self.sources)
-        claims = tuple(ClaimFacts(c.id, c.line, c.status, c.id in used, bool(c.note), c.checked, bool(c.url or c.archive))
-                       for c in self.claims.values())
+        claims = tuple(ClaimFacts.of(c, c.id in used) for c in self.claims.values())
         return Facts(len(self.claims), tally, frozenset(cited), claims, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
 
 
@@ -180,6 +180,24 @@ class ClaimFacts:
     noted: bool
     checked: dt.date | None
     evidence: bool  # it has a `url` or an `archive`
+    first_review: dt.date | None = None  # its earliest history date, else `checked`
+    changed: dt.date | None = None  # when its status last changed: `checked`, for a claim with a history
+    home_page: bool = False  # its `url` (the evidence, and where ClaimReview says it appeared) is a site's home page
+    repeated_source: str | None = None  # a source key its `sources` name twice
+
+    @classmethod
+    def of(cls, claim: Claim, referenced: bool) -> ClaimFacts:
+        """What the rules read of a claim."""
+        dates = [entry.date for entry in claim.history] + ([claim.checked] if claim.checked else [])
+        repeated = next((key for i, key in enumerate(claim.sources) if key in claim.sources[:i]), None)
+        return cls(claim.id, claim.line, claim.status, referenced, bool(claim.note), claim.checked, bool(claim.url or claim.archive),
+                   min(dates, default=None), claim.checked if claim.history else None, bool(claim.url and is_home_page(claim.url)), repeated)
+
+
+def is_home_page(url: str) -> bool:
+    """True for the address of a whole site (nothing after the host but '/'), not of a page in it."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
 @dataclass
@@ -212,7 +230,7 @@ class PageStub(Page):
     the pages it does not render.
     """
 
-    LIGHT = ("path", "rel", "name", "slug", "title", "date", "body_line", "updated", "summary", "draft", "layout", "image")
+    LIGHT = ("path", "rel", "name", "slug", "title", "date", "body_line", "updated", "summary", "draft", "layout", "image", "date_line")
 
     @classmethod
     def of(cls, page: Page) -> PageStub:

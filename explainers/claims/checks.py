@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import ClaimFacts, Problems, Site
+from ..model import ClaimFacts, Page, Problems, Site
 
 
 # What the front matter and the body can get wrong about a claim, by rule: the message, with
@@ -58,15 +58,23 @@ def say(rule: str, **values) -> str:
 
 # --- checking the site --------------------------------------------------------------------
 
-# rule -> (level in a build, level in `check`); None: not reported there.
+# rule -> (level in a build, level in `check`); None: not reported there. The editorial rules
+# (an editor's checklist: evidence, dates, sources) speak only in `check`.
 LEVELS: dict[str, tuple[str | None, str | None]] = {
     "unused": ("warning", "error"),
     "stale": ("warning", "warning"),
     "no-note": (None, "warning"),
-    "verified-without-evidence": (None, "warning"),
+    "no-evidence": (None, "warning"),
+    "not-checked": (None, "warning"),
+    "published-after-review": (None, "warning"),
+    "changed-after-updated": (None, "warning"),
+    "home-page-link": (None, "warning"),
+    "repeated-source": (None, "warning"),
     "link-to-draft": ("warning", "error"),  # links.site_findings
     "missing-anchor": ("warning", "error"),
 }
+# Statuses that say evidence settled the claim: a reader must be able to follow that evidence.
+EVIDENCE_STATUSES = ("verified", "disputed", "refuted")
 
 
 @dataclass(frozen=True)
@@ -76,26 +84,42 @@ class Finding:
     message: str
 
 
-def claim_findings(site: Site, claim: ClaimFacts, today: dt.date) -> list[Finding]:
-    """What the site-wide rules say of one claim, from what the site index keeps of it."""
-    found = []
+def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date) -> list[Finding]:
+    """What the site-wide rules say of one claim of a page, from what the site index keeps of it."""
+    found, cid, line = [], claim.id, claim.line
     if not claim.referenced:
-        found.append(Finding("unused", claim.line, f"claim '{claim.id}' is defined but never referenced in the text"))
+        found.append(Finding("unused", line, f"claim '{cid}' is defined but never referenced in the text"))
     if claim.checked and (today - claim.checked).days > site.stale_after_days:
-        found.append(Finding("stale", claim.line, f"claim '{claim.id}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago"))
+        found.append(Finding("stale", line, f"claim '{cid}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago"))
     if not claim.noted:
-        found.append(Finding("no-note", claim.line, f"claim '{claim.id}' has no note telling readers why it is {claim.status}"))
-    if claim.status == "verified" and not claim.evidence:
-        found.append(Finding("verified-without-evidence", claim.line,
-                             f"claim '{claim.id}' is verified but has neither 'url' nor 'archive': link the evidence it was checked against"))
+        found.append(Finding("no-note", line, f"claim '{cid}' has no note telling readers why it is {claim.status}"))
+    if claim.status in EVIDENCE_STATUSES and not claim.evidence:
+        found.append(Finding("no-evidence", line, f"claim '{cid}' is {claim.status} but has neither 'url' nor 'archive': "
+                                                  "link the evidence it was checked against, or choose the status the evidence supports"))
+    if not claim.checked:
+        found.append(Finding("not-checked", line, f"claim '{cid}' has no 'checked' date: add the day its status was last reviewed"))
+    last_update = page.updated or page.date
+    if claim.changed and claim.changed > last_update:
+        found.append(Finding("changed-after-updated", line, f"claim '{cid}' changed status on {claim.changed}, after the page's "
+                                                            f"'updated' date {last_update}: a change of status is a change in substance; set 'updated'"))
+    if claim.home_page:
+        found.append(Finding("home-page-link", line, f"claim '{cid}' has a site's home page as its 'url': link the page that holds the evidence"))
+    if claim.repeated_source:
+        found.append(Finding("repeated-source", line, f"claim '{cid}' lists source '{claim.repeated_source}' twice"))
     return found
 
 
-def site_findings(site: Site, claims: tuple[ClaimFacts, ...], today: dt.date) -> list[Finding]:
-    """The site-wide rules over one page's claims, in the claims' order."""
-    return [finding for claim in claims for finding in claim_findings(site, claim, today)]
-
-
+def site_findings(site: Site, page: Page, today: dt.date) -> list[Finding]:
+    """The site-wide rules over one page's claims, in the claims' order, then those about the page as a whole."""
+    claims = page.facts.claim_facts
+    found = [finding for claim in claims for finding in claim_findings(site, page, claim, today)]
+    reviewed = [claim for claim in claims if claim.first_review]
+    first = min(reviewed, key=lambda claim: claim.first_review, default=None)
+    if first is not None and first.first_review < page.date:
+        found.append(Finding("published-after-review", page.date_line,
+                             f"'date' {page.date} is after claim '{first.id}' was checked on {first.first_review}: 'date' is the day "
+                             "this page was first published on this site, not the date of the story"))
+    return found
 def report(problems: Problems, path: str, findings: list[Finding], strict: bool) -> None:
     """Record findings as errors or warnings: the one place that decides which (LEVELS)."""
     for finding in findings:

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run_cli
 from explainers.claims import checks
-from explainers.model import ClaimFacts, Problems, Site
+from explainers.model import Claim, ClaimFacts, HistoryEntry, Page, Problems, Site
 
 
 def site(stale_after_days: int = 365) -> Site:
@@ -29,18 +29,43 @@ def test_report_gives_each_rule_its_level(rule):
         assert [(p.path, p.line, p.level, p.message) for p in problems] == ([("content/p.md", 3, level, "m")] if level else [])
 
 
+def page(**changes) -> Page:
+    fields = dict(path=Path("content/p.md"), rel="content/p.md", name="p.md", slug="p", title="T", date=dt.date(2026, 1, 1),
+                  body="", body_line=9, date_line=3)
+    return Page(**{**fields, **changes})
+
+
 def test_a_claim_in_order_breaks_no_rule():
-    assert checks.claim_findings(site(), facts(checked=dt.date(2026, 1, 1)), dt.date(2026, 6, 1)) == []
+    assert checks.claim_findings(site(), page(), facts(checked=dt.date(2026, 1, 1)), dt.date(2026, 6, 1)) == []
 
 
 def test_each_rule_finds_what_it_names():
     today = dt.date(2026, 6, 1)
-    found = checks.claim_findings(site(100), facts(referenced=False, noted=False, evidence=False, checked=dt.date(2026, 1, 1)), today)
-    assert [f.rule for f in found] == ["unused", "stale", "no-note", "verified-without-evidence"]
+    claim = facts(referenced=False, noted=False, evidence=False, checked=None, home_page=True, repeated_source="s")
+    found = checks.claim_findings(site(100), page(), claim, today)
+    assert [f.rule for f in found] == ["unused", "no-note", "no-evidence", "not-checked", "home-page-link", "repeated-source"]
     assert all(f.line == 7 for f in found)
-    assert found[1].message == "claim 'c' was last checked on 2026-01-01, more than 100 days ago"
-    # evidence matters only for a verified claim
-    assert checks.claim_findings(site(), facts(status="unverified", evidence=False), today) == []
+    stale = checks.claim_findings(site(100), page(), facts(checked=dt.date(2026, 1, 1)), today)
+    assert [(f.rule, f.message) for f in stale] == [("stale", "claim 'c' was last checked on 2026-01-01, more than 100 days ago")]
+    # evidence matters only for a status that says evidence settled the claim
+    assert checks.claim_findings(site(), page(), facts(status="unverified", evidence=False, checked=today), today) == []
+    assert [f.rule for f in checks.claim_findings(site(), page(), facts(status="refuted", evidence=False, checked=today), today)] == ["no-evidence"]
+
+
+def test_a_change_of_status_after_the_page_was_updated_is_found():
+    changed = facts(checked=dt.date(2026, 3, 1), changed=dt.date(2026, 3, 1))
+    found = checks.claim_findings(site(), page(updated=dt.date(2026, 2, 1)), changed, dt.date(2026, 3, 2))
+    assert [f.rule for f in found] == ["changed-after-updated"]
+    assert checks.claim_findings(site(), page(updated=dt.date(2026, 3, 1)), changed, dt.date(2026, 3, 2)) == []
+
+
+def test_facts_of_a_claim_name_home_pages_and_repeated_sources():
+    claim = Claim("x", "verified", ("a", "b", "c", "b"), url="https://e.example", history=(HistoryEntry(dt.date(2025, 1, 1), "unverified"),),
+                  checked=dt.date(2025, 6, 1))
+    made = ClaimFacts.of(claim, True)
+    assert made.home_page and made.repeated_source == "b"
+    assert not ClaimFacts.of(Claim("y", "verified", (), url="https://e.example/story"), True).home_page
+    assert made.first_review == dt.date(2025, 1, 1) and made.changed == dt.date(2025, 6, 1)
 
 
 def test_check_warns_of_a_verified_claim_without_evidence_and_build_does_not(site_folder):
@@ -52,9 +77,28 @@ def test_check_warns_of_a_verified_claim_without_evidence_and_build_does_not(sit
     built = run_cli("build", "--site", str(site_folder))
     assert built.code == 0 and "'bare'" not in built.err
     page.write_text(page.read_text().replace('note: "Read it."}', 'note: "Read it.", archive: "https://web.archive.org/x"}'))
-    assert "'bare'" not in run_cli("check", "--site", str(site_folder)).err
+    assert "'bare' is verified" not in run_cli("check", "--site", str(site_folder)).err
 
 
 @pytest.fixture
 def site_folder(site: Path) -> Path:
     return site
+
+
+def test_a_page_dated_after_its_claims_were_checked_is_found(site: Path):
+    page_file = site / "content" / "second.md"
+    text = page_file.read_text()
+    date_line = text.split("\n").index(next(line for line in text.split("\n") if line.startswith("date:"))) + 1
+    page_file.write_text(text.replace("claims:\n", "claims:\n  early: {status: unverified, source: newsweek, note: \"n\", checked: 2001-01-01}\n", 1) + "\nEarly.[^early]\n")
+    result = run_cli("check", "--site", str(site))
+    assert f"{site}/content/second.md:{date_line}: warning: 'date' " in result.err
+    assert "is after claim 'early' was checked on 2001-01-01: 'date' is the day this page was first published on this site" in result.err
+
+
+def test_updated_before_date_is_an_error(site: Path):
+    page_file = site / "content" / "second.md"
+    text = page_file.read_text()
+    page_file.write_text(text.replace("\ndate: ", "\nupdated: 1999-01-01\ndate: ", 1))
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "error: 'updated' (1999-01-01) is before 'date'" in result.err

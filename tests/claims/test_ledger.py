@@ -308,20 +308,22 @@ def test_check_json_lists_errors_and_warnings_and_fails_only_on_errors(site: Pat
     warned = run_cli("check", "--site", str(site), "--format", "json")
     assert warned.code == 0, warned.out
     data = json.loads(warned.out)
-    assert data["ok"] is True and data["errors"] == 0 and data["warnings"] == len(data["problems"]) == 5
-    # the fixture's first.md already has a claim without a note, and a verified one without evidence
+    assert data["ok"] is True and data["errors"] == 0 and data["warnings"] == len(data["problems"]) == 9
+    # the fixture's pages already have claims without a note, evidence or a checked date
     first = [p["message"] for p in data["problems"] if p["path"] == f"{site}/content/first.md"]
-    assert len(first) == 2 and "'asked-mod' has no note" in first[0] and "is verified but has neither 'url' nor 'archive'" in first[1]
-    quiet = [p for p in data["problems"] if "'quiet'" in p["message"]]
+    assert len(first) == 4 and "'asked-mod' has no note" in first[0] and "is verified but has neither 'url' nor 'archive'" in first[2]
+    quiet = [p for p in data["problems"] if p["message"].startswith("claim 'quiet' ")]
     messages = [p["message"] for p in quiet]  # in the order of the rules
     assert [m.split(" ", 3)[2] for m in messages] == ["was", "has", "is"], messages
     assert messages[0].startswith("claim 'quiet' was last checked on 2001-01-01") and messages[1].startswith("claim 'quiet' has no note")
+    # and the page is now dated after its claim was checked
+    assert any(p["message"].startswith("'date' 2022-06-01 is after claim 'quiet' was checked on 2001-01-01") for p in data["problems"])
     assert all(p == {"path": f"{site}/content/second.md", "line": 5, "level": "warning", "message": p["message"]} for p in quiet)
     assert warned.err == ""  # JSON goes to stdout alone
     page.write_text(page.read_text().replace("#claim-sent-against-will", "#claim-nothing"))
     failed = run_cli("check", "--site", str(site), "--format", "json")
     data = json.loads(failed.out)
-    assert failed.code == 1 and data["ok"] is False and data["errors"] == 1 and data["warnings"] == 5
+    assert failed.code == 1 and data["ok"] is False and data["errors"] == 1 and data["warnings"] == 9
     assert [p["level"] for p in data["problems"]].count("error") == 1
     assert not (site / "public").exists()
 
