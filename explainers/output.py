@@ -112,6 +112,35 @@ def start(out: Path) -> Path:
     return tmp
 
 
+class Stage:
+    """A build's temporary folder beside the output folder, for a `with` block: removed on leaving unless swapped or committed in (done)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.tmp = temp_folder(out)  # named before it is made, so an interrupt just after still finds it
+        self.folders: Folders | None = None
+        self.done = False
+
+    def __enter__(self) -> "Stage":
+        try:
+            start(self.out)
+        except BaseException:
+            discard(self.tmp)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.done:
+            if self.folders is not None:
+                self.folders.stop()
+            discard(self.tmp)
+
+    def make_folders(self, urls) -> None:
+        """Make the pages' folders in the new output folder while their pages are read (Folders)."""
+        self.folders = Folders(self.tmp, sorted({url.rstrip("/") for url in urls if url}))
+        self.folders.start()
+
+
 def make_parent(target: Path, made: set[Path]) -> None:
     """Make the folder a file goes in, once per folder (`made` remembers them)."""
     if target.parent not in made:

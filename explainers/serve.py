@@ -39,7 +39,8 @@ from pathlib import Path
 from tornado import httpserver, netutil, web, websocket
 from tornado.ioloop import IOLoop
 
-from .builder import BuildResult, Warm, build, display_root
+from .builder import BuildResult, build, display_root
+from .incremental import Warm
 from .model import Problems
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"

@@ -290,7 +290,7 @@ def test_changes_made_on_another_base_are_ignored(tmp_path: Path):
 
 
 def test_a_content_file_is_read_again_unless_its_stat_is_as_recorded_and_settled(tmp_path: Path, monkeypatch):
-    from explainers import builder
+    from explainers import incremental
 
     site = make_site(tmp_path)
     page = site / "content" / "second.md"
@@ -301,7 +301,7 @@ def test_a_content_file_is_read_again_unless_its_stat_is_as_recorded_and_settled
     found = cache.load_sources(site, cache.code_digest())
     assert found is not None and str(page) in found[1]
     read = []
-    real = builder.source_digest
+    real = incremental.source_digest
 
     def spy(path, known, texts=None):
         st = os.stat(path)
@@ -309,13 +309,13 @@ def test_a_content_file_is_read_again_unless_its_stat_is_as_recorded_and_settled
             read.append(path.name)
         return real(path, known, texts)
 
-    monkeypatch.setattr(builder, "source_digest", spy)
+    monkeypatch.setattr(incremental, "source_digest", spy)
     # just written: every ctime is within SETTLED_NS of the build that recorded it, so all are read again
     assert build(str(site)).up_to_date
     assert sorted(read) == sorted(p.name for p in (site / "content").glob("*.md"))
     # recorded long enough after their last change: trusted by stat, except the one changed now
     started, known = cache.load_sources(site, cache.code_digest())
-    cache.store_sources(site, cache.code_digest(), started + 10 * builder.SETTLED_NS, known)
+    cache.store_sources(site, cache.code_digest(), started + 10 * incremental.SETTLED_NS, known)
     read.clear()
     page.write_text(page.read_text(encoding="utf-8").replace("Over 20,000 soldiers", "Over 25,000 soldiers"), encoding="utf-8")
     assert build(str(site)).written

@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 
 from conftest import make_site
-from explainers import builder
+from explainers import cache, page_entries
 from explainers.builder import build, load
 from explainers.model import Page, PageStub
 
@@ -63,11 +63,11 @@ def test_facts_of_a_page(tmp_path: Path):
 def test_an_edit_loads_only_the_pages_it_renders(tmp_path: Path, monkeypatch):
     site = make_site(tmp_path)
     assert build(str(site)).written
-    index = builder.Cache(site, "", "").folder / "index.pickle"
+    index = cache.Cache(site, "", "").folder / "index.pickle"
     assert index.is_file()
     loaded = []
-    real = builder.load_whole
-    monkeypatch.setattr(builder, "load_whole", lambda site_, cache, name, *rest: loaded.append(name) or real(site_, cache, name, *rest))
+    real = page_entries.load_whole
+    monkeypatch.setattr(page_entries, "load_whole", lambda site_, cache, name, *rest: loaded.append(name) or real(site_, cache, name, *rest))
     edited = site / "content" / "second.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     result = build(str(site))
@@ -123,8 +123,8 @@ def test_a_body_edit_that_leaves_the_claims_reuses_the_ledger_without_loading_pi
     export = site / "public" / "claims.json"
     before = (ledger.stat().st_ino, export.stat().st_ino, ledger.read_bytes())
     loads = []
-    real = builder.Cache.pieces
-    monkeypatch.setattr(builder.Cache, "pieces", lambda self: loads.append(1) or real(self))
+    real = cache.Cache.pieces
+    monkeypatch.setattr(cache.Cache, "pieces", lambda self: loads.append(1) or real(self))
     edited = site / "content" / "second.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert build(str(site)).rendered == 1

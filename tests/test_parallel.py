@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from explainers import builder, parallel
+from explainers import builder, incremental, page_entries, parallel
+from explainers.model import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -183,5 +184,5 @@ def test_the_glance_guesses_every_slug_of_plain_front_matter(site: Path, tmp_pat
         for drafts in (False, True):
             result = builder.load(str(root), drafts=drafts, strict=False, use_cache=False)
             real = {page.name: page.url for page in result.pages}
-            inputs = builder.gather_inputs(result.site, builder.Problems())
-            assert builder.guessed_slugs(result.site, inputs.paths, drafts, inputs) == real
+            inputs = incremental.gather_inputs(result.site, Problems())
+            assert page_entries.guessed_slugs(result.site, inputs.paths, drafts, inputs) == real
