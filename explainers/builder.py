@@ -2,7 +2,8 @@
 
 It reads top to bottom, one phase a line. What carries over from the last build (the
 cache, the preview's memory) is behind one object, incremental.Memory; the temporary
-folder the output is made in is output.Stage. Every phase appends to one Problems list, and nothing is rendered
+folder the output is made in is output.Stage; two builds of one site take turns
+(output.site_lock). Every phase appends to one Problems list, and nothing is rendered
 or written while any error is recorded.
 """
 from __future__ import annotations
@@ -47,23 +48,24 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     if site is None:
         return finish(result, started)
     target = output_folder(site, out, result)
-    memory.take_stock(site, result.problems, drafts, target)
-    if up_to_date(memory, result):
-        return finish(result, started)
-    with memory.session(), output.Stage(target) as stage:
-        in_place = memory.in_place()  # asked once the stage is made, which may put back a killed build's output
-        pages = read_pages(site, memory, drafts, None if in_place else stage.make_folders, result)
-        check(site, pages, result.problems, strict=False)
-        if result.problems.errors:
+    with output.site_lock(site.root):
+        memory.take_stock(site, result.problems, drafts, target)
+        if up_to_date(memory, result):
             return finish(result, started)
-        files, reuse = render_site(site, pages, memory, stage, result.problems)
-        if files is None:
+        with memory.session(), output.Stage(target) as stage:
+            in_place = memory.in_place()  # asked once the stage is made, which may put back a killed build's output
+            pages = read_pages(site, memory, drafts, None if in_place else stage.make_folders, result)
+            check(site, pages, result.problems, strict=False)
+            if result.problems.errors:
+                return finish(result, started)
+            files, reuse = render_site(site, pages, memory, stage, result.problems)
+            if files is None:
+                return finish(result, started)
+            removed = write_output(files, memory, stage, in_place)
+            result.written, result.rendered = True, reuse.rendered
+            memory.remember(site, result.problems, reuse, files)
+            removed()  # the last output's folder, removed on a thread meanwhile
             return finish(result, started)
-        removed = write_output(files, memory, stage, in_place)
-        result.written, result.rendered = True, reuse.rendered
-        memory.remember(site, result.problems, reuse, files)
-        removed()  # the last output's folder, removed on a thread meanwhile
-        return finish(result, started)
 
 
 def load(site_arg: str, drafts: bool, strict: bool, base_url: str | None = None, use_cache: bool = True) -> BuildResult:

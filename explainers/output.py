@@ -11,6 +11,7 @@ make and to remove, so re-creating a 1,000-page tree for a one-page edit cost 0.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -34,6 +35,36 @@ def unsafe_output(out: Path, site_root: Path) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def site_lock(root: Path):
+    """Hold the site's build lock meanwhile: two builds of one site (a preview and `build`, say) take turns.
+
+    Each removes what killed builds left beside its output folder (clear_leftovers) and
+    rewrites the cache's shared files; a build still running elsewhere must not look
+    killed, which a process id alone cannot tell (another PID namespace, another host).
+    The lock is flock(2) on the site folder itself, so nothing is written into the site:
+    a `--no-cache` or failed build leaves it as it was, and a read-only site still builds.
+    The system releases it when the process ends, however it ends. Where the folder
+    cannot be opened or locked, the build goes on without it.
+    """
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        fd = -1
+    try:
+        if fd >= 0:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # a file system without flock
+                pass
+        yield
+    finally:
+        if fd >= 0:
+            with contextlib.suppress(OSError):  # forked workers share the descriptor: unlock it for them too
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
 def clear_leftovers(out: Path) -> None:
     """Remove temporary folders that a killed build left beside the output folder (not those of a running one)."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
@@ -51,8 +82,8 @@ def clear_leftovers(out: Path) -> None:
 def owner_running(folder: Path) -> bool:
     """True when another process that is still running made this temporary folder (its name ends in that process's id).
 
-    A preview and a `build` of the same site, or two builds, may run at once; each must
-    leave the other's folders alone. A dead build's id taken by a new process only delays
+    Builds of one site take turns (site_lock); this guards the folders of a build of
+    another site into the same place. A dead build's id taken by a new process only delays
     the clean-up until that process ends.
     """
     try:
