@@ -5,8 +5,8 @@ file of an earlier build that it did not write. A build with nothing to go on (t
 or --no-cache) writes a whole new folder and swaps it in (write); the old folder is
 removed on a thread while the cache is saved. An incremental build, whose last output is
 known, stages only the files that changed and renames them into place (update, commit),
-undoing every step if one fails: on this machine's disk a folder costs about 250 us to
-make and to remove, so re-creating a 1,000-page tree for a one-page edit cost 0.3 s.
+undoing every step if one fails: making and removing a folder per page would make a
+one-page edit's cost grow with the site.
 """
 from __future__ import annotations
 
@@ -193,9 +193,9 @@ def remove_files(folder: Path, names: set[str]) -> None:
 class Folders:
     """Makes the pages' folders, each with an empty index.html, in a new output folder on a thread while workers read and convert the pages.
 
-    Making a folder or a file costs 0.25 to 0.8 ms on this machine's disk, mostly waiting
-    on it; made by the render workers, a thousand of each held up rendering by 0.5 s. The
-    names come from a guess (builder.guessed_slugs): tidy() removes what no page filled.
+    Making a folder or a file is mostly waiting on the disk; made by the render workers,
+    they would hold up rendering. The names come from a guess
+    (page_entries.guessed_slugs): tidy() removes what no page filled.
     """
 
     def __init__(self, tmp: Path, names: list[str]):
@@ -290,8 +290,8 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
     first made complete in `tmp` (from start(); a worker rendered it there, or it is written there now);
     then commit() renames each over its target and moves out the files that went: those of
     `before` (what the last build wrote) not in `files`, or, when that is not known, any
-    such file found in `out`. A one-page edit of a 1,000-page site so renames a handful of
-    files, where swapping in a whole new folder meant making 1,000 folders again.
+    such file found in `out`. A one-page edit so renames a handful of files, where
+    swapping in a whole new folder meant making every page's folder again.
     """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -301,7 +301,7 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
             before = files_in(out)
         staged, made, folder = [], {tmp}, str(out)
         for rel, data in sorted(files.items()):
-            # a Path compared as text: making a Path of each of a thousand unchanged pages cost 3 ms an edit
+            # a Path compared as text: making a Path of every unchanged page would grow an edit's cost with the site
             if (str(data) == f"{folder}/{rel}") if isinstance(data, Path) else holds(out / rel, data):
                 continue
             target = tmp / rel
@@ -320,7 +320,7 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
 def holds(path: Path, data: bytes) -> bool:
     """True when a file holds exactly these bytes already: the ledger of a one-page body edit, unchanged static files.
 
-    Reading and comparing 19 MB costs less than writing and renaming it, and a file not
+    Reading and comparing a file costs less than writing and renaming it, and a file not
     rewritten keeps its time, so a host's upload tool that goes by times skips it too.
     """
     try:
@@ -335,8 +335,8 @@ def holds(path: Path, data: bytes) -> bool:
 def files_in(folder: Path) -> set[str]:
     """Every file under a folder (a link counts as one, even to a folder), as posix paths relative to it.
 
-    With os.scandir, whose entries know their type: os.walk took twice as long (16 ms for
-    a 1,000-page output, on every incremental build).
+    With os.scandir, whose entries know their type, where os.walk stats each one again:
+    this runs on every incremental build.
     """
     found, todo = set(), [("", str(folder))]
     while todo:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .incremental import Inputs, Warm
 
 # A glance at a page's front matter (guessed_slugs): its slug and draft lines, matched only
-# where str.find puts them, as a regex scanning the whole block would cost a page's read.
+# where str.find puts them, so the glance costs little beside reading the page itself.
 SLUG_LINE_RE = re.compile(rb"slug:[ \t]*[\"']?([a-z0-9-]+)[\"']?[ \t]*\r?$", re.M)
 DRAFT_LINE_RE = re.compile(rb"draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$", re.M | re.I)
 

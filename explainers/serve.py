@@ -310,7 +310,7 @@ class FileHandler(web.RequestHandler):
 
     async def answer(self, include_body: bool) -> None:
         """Send the reply for the requested path."""
-        # the preview's folder is updated file by file (builder.Warm), never swapped, so it is always there
+        # the preview's folder is updated file by file (incremental.Warm), never swapped, so it is always there
         reply = self.preview.reply(self.request.path)
         self.set_status(reply.status)
         self.set_header("Content-Type", reply.content_type)
