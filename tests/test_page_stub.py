@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 
 from conftest import make_site
-from explainers import cache, page_entries
+from explainers import cache
 from explainers.builder import build, load
 from explainers.model import Page, PageStub
 
@@ -58,22 +58,6 @@ def test_facts_of_a_page(tmp_path: Path):
     assert facts.oldest == min(c.checked for c in page.claims.values() if c.checked)
     used = {ref.claim for ref in page.doc.references}
     assert [f[0] for f in facts.flagged] == [c.id for c in page.claims.values() if c.id not in used or not c.note]
-
-
-def test_an_edit_loads_only_the_pages_it_renders(tmp_path: Path, monkeypatch):
-    site = make_site(tmp_path)
-    assert build(str(site)).written
-    index = cache.Cache(site, "", "").folder / "index.pickle"
-    assert index.is_file()
-    loaded = []
-    real = page_entries.load_whole
-    monkeypatch.setattr(page_entries, "load_whole", lambda site_, cache, name, *rest: loaded.append(name) or real(site_, cache, name, *rest))
-    edited = site / "content" / "second.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    result = build(str(site))
-    assert result.written and result.rendered == 1
-    # second.md is read again; of the rest only the home page is rendered (it always is)
-    assert loaded == ["index.md"]
 
 
 def test_check_from_the_index_reports_what_a_clean_check_does(tmp_path: Path):
