@@ -23,6 +23,10 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                file was written (see Cache.layered): an edit writes its few
                                pages' worth, not every page's pieces again
     jinja/                     compiled layouts (render.DiskTemplates)
+
+The module is the whole on-disk format, each reader beside its writer (record headers,
+layered files, packs), so that neither side of a file changes without the other: that
+is what its length buys.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Phase 6: write the files into a temporary folder, then swap it in for, or commit it into, the output folder.
+"""The recipe's last phase: write the files into a temporary folder (Stage), then swap it in for, or commit it into, the output folder.
 
 A failed or interrupted build never touches the output folder, and a good one leaves no
 file of an earlier build that it did not write. A build with nothing to go on (the first,

@@ -12,6 +12,10 @@ published output folder), and tells each open page over a WebSocket either to re
 because the file it shows changed, or to show the build's errors in an overlay while the
 last good build keeps being served. The reload script and the overlay's stylesheet are
 files of `serve_assets/`, added to HTML responses as they are sent.
+
+Watching, rebuilding, serving, the reload socket and the overlay are one feature, whose
+parts share the preview's state; they are kept together here in sections, which is why
+this module is longer than the others.
 """
 from __future__ import annotations
 
