@@ -21,7 +21,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlfile
+from . import output, yamlfile
 from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Packs, code_digest, digest, load_sources,
                     load_yaml_memo, output_intact, stat_record, store_sources, store_yaml_memo, tree_digest, unchanged)
 from .load import page_paths
@@ -117,13 +117,19 @@ class Memory:
         return None
 
     def session(self) -> "Memory":
-        """Ready the packs workers write into; on leaving, remove what a failed build made (a `with` block)."""
-        self.made_cache = self.cache is not None and not self.cache.folder.exists()
-        # the preview keeps whole pages in memory (Warm); a build that ends keeps them only in the cache
-        self.packs = None if self.warm else make_packs(self.cache, self.inputs)
+        """For a `with` block: it readies the packs workers write into and, on leaving, removes what a failed build made."""
         return self
 
     def __enter__(self) -> "Memory":
+        self.made_cache = self.cache is not None and not self.cache.folder.exists()
+        try:
+            # Ctrl-C waits until the packs' folder is named here, where __exit__ finds it to remove;
+            # the preview keeps whole pages in memory (Warm), a build that ends keeps them only in the cache
+            with output.signals_held():
+                self.packs = None if self.warm else make_packs(self.cache, self.inputs)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
