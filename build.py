@@ -8,7 +8,7 @@ from explainers.cli import main
 if __name__ == "__main__":
     code = main()
     # Every file is written and closed, every worker and thread joined: leave without
-    # freeing a thousand pages' objects one by one, which took 30 ms of a one-page edit.
+    # freeing every page's objects one by one, a cost that grows with the site.
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -1,17 +1,21 @@
 """The annotated-explainer builder: Markdown pages with front-matter claims become a static site.
 
-The pipeline, in the order ``builder.build`` runs it:
+The recipe is ``builder.build``; its phases, in order, and the functions that do them:
 
-    load_site    load.py       site.yaml            -> Site
-    read_page    load.py       content/*.md         -> Page      (front matter checked field by field)
-    parse_pages  pipeline.py   Markdown bodies      -> Page.doc  (claims extension: references, links)
-    check        pipeline.py   the whole site       -> more Problems (unused claims, broken links, slugs)
-    render       render.py     Jinja2 layouts       -> {path: bytes or reusable Path}
-    write        output.py     a temporary folder   -> swapped in for the output folder
+    open_site     builder.py  -> load.load_site          site.yaml       -> Site
+    take_stock    incremental.Memory.take_stock           every input     -> digests, the last build's record
+    up_to_date    builder.py                              nothing changed -> the last output stands, done
+    read_pages    incremental.Memory.read_pages           content/*.md    -> Pages: front matter checked
+                  -> page_entries.read_and_parse             (load.read_page), bodies converted
+                                                             (convert.Converter), or taken from the last build
+    check         sitecheck.check_site                    the whole site  -> more Problems (claims, links, slugs)
+    render_site   builder.py  -> render.render            Jinja2 layouts  -> {path: bytes or reusable Path}
+    write_output  builder.py  -> output.write / update    a temporary folder (output.Stage), swapped or committed in
+    remember      incremental.Memory.remember             the cache (cache.py), or the preview's memory (Warm)
 
-``builder.py`` takes unchanged pages from the cache (``cache.py``) and reads, converts and
-renders the rest in worker processes when there are many (``parallel.py``); the preview
-keeps its last build in memory (``builder.Warm``).
+``check`` runs ``builder.load``: the same up to ``check``, writing nothing. Many pages are
+read, converted and rendered in worker processes (``parallel.py``); two builds of one site
+take turns (``output.site_lock``).
 
 Every phase appends to one ``Problems`` list instead of raising, so a writer sees every
 mistake of the run at once; nothing is rendered while any error is recorded.

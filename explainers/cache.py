@@ -21,8 +21,12 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                an edit reads of the pages it does not convert or render
     *-changes.pickle           what changed in parts, pieces, index or places since that
                                file was written (see Cache.layered): an edit writes its few
-                               pages' worth, not the whole 40 MB of pieces again
+                               pages' worth, not every page's pieces again
     jinja/                     compiled layouts (render.DiskTemplates)
+
+The module is the whole on-disk format, each reader beside its writer (record headers,
+layered files, packs), so that neither side of a file changes without the other: that
+is what its length buys.
 """
 from __future__ import annotations
 
@@ -47,8 +51,8 @@ FOLDER = ".cache"
 def digest(*parts: bytes | str) -> str:
     """A short hex digest of several byte or text parts, each length-prefixed so they cannot run together.
 
-    SHA-256, cut to 128 bits: processors hash it in hardware, at three times BLAKE2's speed
-    here, and a full build digests some 65 MB (every page file and every piece).
+    SHA-256, cut to 128 bits: processors hash it in hardware, faster than BLAKE2, and a
+    full build digests every page file and every piece.
     """
     h = hashlib.sha256()
     for part in parts:
@@ -59,7 +63,7 @@ def digest(*parts: bytes | str) -> str:
 
 
 def code_digest() -> str:
-    """The digest of the builder's code: explainers/*.py, the pinned libraries, Python; any change invalidates the cache."""
+    """The digest of the builder's code: every .py of the package, the pinned libraries, Python; any change invalidates the cache."""
     import jinja2
     import markdown
 
@@ -69,8 +73,8 @@ def code_digest() -> str:
     pinned = folder.parent / "requirements.txt"
     parts: list[bytes | str] = [str(VERSION), sys.version, markdown.__version__, jinja2.__version__,
                                 pinned.read_bytes() if pinned.is_file() else b""]
-    for path in sorted(folder.glob("*.py")):
-        parts += [path.name, path.read_bytes()]
+    for path in sorted(folder.rglob("*.py")):
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 
@@ -96,10 +100,10 @@ class PageEntry:
     parsed: bool = False  # page.doc and the notes are filled in
     note_problems: list[Problem] = field(default_factory=list)
     convert_problems: list[Problem] = field(default_factory=list)
-    # what the body looked up while converting: content path -> pipeline.slug_dep();
+    # what the body looked up while converting: content path -> convert.slug_dep();
     # the key ALL_SLUGS (with the digest of the table) when it read the whole table
     slug_deps: dict[str, str] = field(default_factory=dict)
-    fingerprint: str = ""  # digest of everything the converted page was made from (builder.fingerprint), once made
+    fingerprint: str = ""  # digest of everything the converted page was made from (page_entries.fingerprint), once made
 
     def stubbed(self) -> PageEntry:
         """This entry of a converted page with its page as a stub (model.PageStub), as the site index keeps it."""
@@ -125,7 +129,7 @@ class BuildRecord:
 
     out: str
     files: dict[str, OutputRecord]
-    inputs: str  # digest of every input of that run (see builder.inputs_digest)
+    inputs: str  # digest of every input of that run (see incremental.run_digest)
     problems: list[Problem]
     page_count: int
     layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
@@ -383,8 +387,8 @@ class Packs:
 
     A worker that converts a batch of pages writes their entries in one pack and sends the
     pages back without their HTML (parallel.parse_pages); the render workers read it from
-    there. Making a file costs about 0.5 ms on this machine's disk, as much as reading a
-    page's front matter, so a thousand pages make a few dozen packs, not a thousand files.
+    there. Making a file costs about as much as reading a page's front matter, so a
+    batch of pages makes one pack, not a file a page.
     Where each entry is, (pack, offset, length), is the caller's to keep (Cache.places).
     Packs of a failed build are referenced by nothing and removed by a later one (prune).
     """
@@ -444,7 +448,7 @@ def paused_gc():
     """Pause the cyclic garbage collector while loading many objects that hold no cycles.
 
     Unpickling a thousand entries allocates a million objects, and each few hundred
-    allocations set off a collection that walks them all again: a third of the load time.
+    allocations set off a collection that walks them all again, for nothing.
     """
     was = gc.isenabled()
     gc.disable()

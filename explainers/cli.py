@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,10 +15,26 @@ from .model import Problems
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+def say(text: str, stream=None) -> None:
+    """Print a line to stdout (or `stream`); a reader that went away (`| head -c 0`) is not the build's error.
+
+    The stream is then pointed at /dev/null, as the signal module's "Note on SIGPIPE"
+    advises, so that what is still to be printed, and the flush at exit, go nowhere quietly
+    and the command ends with its own exit code.
+    """
+    stream = stream or sys.stdout
+    try:
+        print(text, file=stream)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
 def report(problems: Problems) -> None:
     """Print every problem to stderr, errors and warnings in the order found."""
     for problem in problems:
-        print(problem, file=sys.stderr)
+        say(str(problem), sys.stderr)
 
 
 def cmd_build(args) -> int:
@@ -25,12 +42,12 @@ def cmd_build(args) -> int:
     result = build(args.site, args.out, args.base_url, args.drafts, use_cache=not args.no_cache)
     report(result.problems)
     if not result.written:
-        print(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", file=sys.stderr)
+        say(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", sys.stderr)
         return EXIT_CONTENT
     if result.up_to_date:
-        print(f"{result.out} is up to date: {result.page_count} page(s), checked in {result.seconds * 1000:.0f} ms")
+        say(f"{result.out} is up to date: {result.page_count} page(s), checked in {result.seconds * 1000:.0f} ms")
     else:
-        print(f"built {result.page_count} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
+        say(f"built {result.page_count} page(s) into {result.out} in {result.seconds * 1000:.0f} ms")
     return EXIT_OK
 
 
@@ -39,22 +56,20 @@ def cmd_check(args) -> int:
     result = load(args.site, drafts=True, strict=True)
     pages, problems = result.pages, result.problems
     if args.format == "json":
-        json.dump(
+        say(json.dumps(
             {
                 "ok": not problems.errors,
                 "errors": len(problems.errors),
                 "warnings": len(problems.warnings),
                 "problems": [{"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in problems],
             },
-            sys.stdout,
             indent=2,
-        )
-        print()
+        ))
     else:
         report(problems)
         if not problems.errors:
             claims = sum(p.facts.claims for p in pages)
-            print(f"ok: {len(pages)} page(s), {claims} claim(s), {len(problems.warnings)} warning(s)")
+            say(f"ok: {len(pages)} page(s), {claims} claim(s), {len(problems.warnings)} warning(s)")
     return EXIT_CONTENT if problems.errors else EXIT_OK
 
 
@@ -77,7 +92,7 @@ Write the explainer here. Mark each claim: [the highlighted text of a claim][^ex
 def cmd_new(args) -> int:
     """Start content/SLUG.md from a template that builds as it is."""
     if not SLUG_RE.match(args.slug):
-        print(f"error: slug '{args.slug}' may use only lowercase letters, digits and '-'", file=sys.stderr)
+        say(f"error: slug '{args.slug}' may use only lowercase letters, digits and '-'", sys.stderr)
         return EXIT_USAGE
     problems = Problems()
     site = load_site(Path(args.site), display_root(args.site), problems)
@@ -86,16 +101,16 @@ def cmd_new(args) -> int:
         return EXIT_CONTENT
     path = site.root / "content" / f"{args.slug}.md"
     if path.exists():
-        print(f"error: {site.shown(f'content/{args.slug}.md')} already exists", file=sys.stderr)
+        say(f"error: {site.shown(f'content/{args.slug}.md')} already exists", sys.stderr)
         return EXIT_USAGE
     title = args.title or args.slug.replace("-", " ").capitalize()
     source = next(iter(site.sources), None)
     if source is None:
-        print("error: site.yaml has no sources for the example claim to cite; add one under 'sources:'", file=sys.stderr)
+        say("error: site.yaml has no sources for the example claim to cite; add one under 'sources:'", sys.stderr)
         return EXIT_CONTENT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(NEW_PAGE.format(title=title.replace('"', '\\"'), date=dt.date.today().isoformat(), source=source), encoding="utf-8")
-    print(f"created {site.shown(f'content/{args.slug}.md')}")
+    say(f"created {site.shown(f'content/{args.slug}.md')}")
     return EXIT_OK
 
 
@@ -152,5 +167,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("interrupted; the output folder was left as it was", file=sys.stderr)
+        say("interrupted; the output folder was left as it was", sys.stderr)
         return 130

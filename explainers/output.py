@@ -1,16 +1,17 @@
-"""Phase 6: write the files into a temporary folder, then swap it in for, or commit it into, the output folder.
+"""The recipe's last phase: write the files into a temporary folder (Stage), then swap it in for, or commit it into, the output folder.
 
 A failed or interrupted build never touches the output folder, and a good one leaves no
 file of an earlier build that it did not write. A build with nothing to go on (the first,
 or --no-cache) writes a whole new folder and swaps it in (write); the old folder is
 removed on a thread while the cache is saved. An incremental build, whose last output is
 known, stages only the files that changed and renames them into place (update, commit),
-undoing every step if one fails: on this machine's disk a folder costs about 250 us to
-make and to remove, so re-creating a 1,000-page tree for a one-page edit cost 0.3 s.
+undoing every step if one fails: making and removing a folder per page would make a
+one-page edit's cost grow with the site.
 """
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -34,6 +35,36 @@ def unsafe_output(out: Path, site_root: Path) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def site_lock(root: Path):
+    """Hold the site's build lock meanwhile: two builds of one site (a preview and `build`, say) take turns.
+
+    Each removes what killed builds left beside its output folder (clear_leftovers) and
+    rewrites the cache's shared files; a build still running elsewhere must not look
+    killed, which a process id alone cannot tell (another PID namespace, another host).
+    The lock is flock(2) on the site folder itself, so nothing is written into the site:
+    a `--no-cache` or failed build leaves it as it was, and a read-only site still builds.
+    The system releases it when the process ends, however it ends. Where the folder
+    cannot be opened or locked, the build goes on without it.
+    """
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        fd = -1
+    try:
+        if fd >= 0:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # a file system without flock
+                pass
+        yield
+    finally:
+        if fd >= 0:
+            with contextlib.suppress(OSError):  # forked workers share the descriptor: unlock it for them too
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
 def clear_leftovers(out: Path) -> None:
     """Remove temporary folders that a killed build left beside the output folder (not those of a running one)."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
@@ -51,8 +82,8 @@ def clear_leftovers(out: Path) -> None:
 def owner_running(folder: Path) -> bool:
     """True when another process that is still running made this temporary folder (its name ends in that process's id).
 
-    A preview and a `build` of the same site, or two builds, may run at once; each must
-    leave the other's folders alone. A dead build's id taken by a new process only delays
+    Builds of one site take turns (site_lock); this guards the folders of a build of
+    another site into the same place. A dead build's id taken by a new process only delays
     the clean-up until that process ends.
     """
     try:
@@ -112,6 +143,35 @@ def start(out: Path) -> Path:
     return tmp
 
 
+class Stage:
+    """A build's temporary folder beside the output folder, for a `with` block: removed on leaving unless swapped or committed in (done)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.tmp = temp_folder(out)  # named before it is made, so an interrupt just after still finds it
+        self.folders: Folders | None = None
+        self.done = False
+
+    def __enter__(self) -> "Stage":
+        try:
+            start(self.out)
+        except BaseException:
+            discard(self.tmp)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.done:
+            if self.folders is not None:
+                self.folders.stop()
+            discard(self.tmp)
+
+    def make_folders(self, urls) -> None:
+        """Make the pages' folders in the new output folder while their pages are read (Folders)."""
+        self.folders = Folders(self.tmp, sorted({url.rstrip("/") for url in urls if url}))
+        self.folders.start()
+
+
 def make_parent(target: Path, made: set[Path]) -> None:
     """Make the folder a file goes in, once per folder (`made` remembers them)."""
     if target.parent not in made:
@@ -133,9 +193,9 @@ def remove_files(folder: Path, names: set[str]) -> None:
 class Folders:
     """Makes the pages' folders, each with an empty index.html, in a new output folder on a thread while workers read and convert the pages.
 
-    Making a folder or a file costs 0.25 to 0.8 ms on this machine's disk, mostly waiting
-    on it; made by the render workers, a thousand of each held up rendering by 0.5 s. The
-    names come from a guess (builder.guessed_slugs): tidy() removes what no page filled.
+    Making a folder or a file is mostly waiting on the disk; made by the render workers,
+    they would hold up rendering. The names come from a guess
+    (page_entries.guessed_slugs): tidy() removes what no page filled.
     """
 
     def __init__(self, tmp: Path, names: list[str]):
@@ -230,8 +290,8 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
     first made complete in `tmp` (from start(); a worker rendered it there, or it is written there now);
     then commit() renames each over its target and moves out the files that went: those of
     `before` (what the last build wrote) not in `files`, or, when that is not known, any
-    such file found in `out`. A one-page edit of a 1,000-page site so renames a handful of
-    files, where swapping in a whole new folder meant making 1,000 folders again.
+    such file found in `out`. A one-page edit so renames a handful of files, where
+    swapping in a whole new folder meant making every page's folder again.
     """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -241,7 +301,7 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
             before = files_in(out)
         staged, made, folder = [], {tmp}, str(out)
         for rel, data in sorted(files.items()):
-            # a Path compared as text: making a Path of each of a thousand unchanged pages cost 3 ms an edit
+            # a Path compared as text: making a Path of every unchanged page would grow an edit's cost with the site
             if (str(data) == f"{folder}/{rel}") if isinstance(data, Path) else holds(out / rel, data):
                 continue
             target = tmp / rel
@@ -260,7 +320,7 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
 def holds(path: Path, data: bytes) -> bool:
     """True when a file holds exactly these bytes already: the ledger of a one-page body edit, unchanged static files.
 
-    Reading and comparing 19 MB costs less than writing and renaming it, and a file not
+    Reading and comparing a file costs less than writing and renaming it, and a file not
     rewritten keeps its time, so a host's upload tool that goes by times skips it too.
     """
     try:
@@ -275,8 +335,8 @@ def holds(path: Path, data: bytes) -> bool:
 def files_in(folder: Path) -> set[str]:
     """Every file under a folder (a link counts as one, even to a folder), as posix paths relative to it.
 
-    With os.scandir, whose entries know their type: os.walk took twice as long (16 ms for
-    a 1,000-page output, on every incremental build).
+    With os.scandir, whose entries know their type, where os.walk stats each one again:
+    this runs on every incremental build.
     """
     found, todo = set(), [("", str(folder))]
     while todo:

@@ -1,11 +1,11 @@
 """Spreading page work over every core: a process pool for large batches, this process for small ones.
 
 Work that can go to workers: reading front matter, converting bodies, both at once for a
-large build (map_batches, with the builder's read_and_convert), and rendering pages.
+large build (map_batches, with page_entries.read_and_convert), and rendering pages.
 Workers are forked, so the site, the slug table, the pages and the render closure reach
 them without being pickled (tasks are indexes); each keeps one Converter (one Markdown and
 one note renderer) for all the pages it is given. Results come back pickled, in the order
-of the tasks; converted pages come back without their HTML, which the builder's hook has
+of the tasks; converted pages come back without their HTML, which page_entries' hook has
 written on disk, one pack per batch of pages (cache.Packs), and a rendered page is written
 by its worker, which sends back only the page's pieces of the site-wide files. Workers ignore Ctrl-C: the parent stops the pool.
 """
@@ -21,13 +21,13 @@ from . import load, output
 from .model import Doc, Page, Problems, Site
 from .convert import Converter, Parsed
 
-# Below these many pages, forking workers costs more than it saves. From per-page costs
-# on the 2-core machine (reading front matter ~1 ms, converting a 900-word page with 20
-# claims ~15 ms, forking a worker and pickling its results ~20 ms): a rough threshold,
-# not a tuned one. Small sites and one-page edits stay in this process either way.
+# Below these many pages, forking workers costs more than it saves: starting a worker and
+# pickling its results costs more than converting a page, and many times more than reading
+# a page's front matter or rendering it, hence the three thresholds. Rough ones, not tuned;
+# small sites and one-page edits stay in this process either way.
 MIN_READS = 64
 MIN_PARSES = 16
-MIN_RENDERS = 32  # rendering a page takes ~2 ms
+MIN_RENDERS = 32
 RENDER_CHUNK = 16  # pages a render worker takes at a time
 MIN_BATCH = 8  # pages in the smallest batch a worker reads and converts (batches)
 
@@ -84,7 +84,7 @@ def pooled(count: int, minimum: int) -> bool:
     """Whether `count` tasks go to a pool: enough of them, more than one core, and fork to start workers with."""
     if count < minimum or cores() < 2:
         return False
-    import multiprocessing  # here, not at the top: a one-page edit never starts a pool, and the import costs 5 ms
+    import multiprocessing  # here, not at the top: a one-page edit never starts a pool, so need not pay for the import
 
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -138,8 +138,7 @@ def batches(count: int, workers: int) -> list[list[int]]:
     """The indexes 0..count-1 in consecutive batches, each a quarter of what is left per worker, down to MIN_BATCH.
 
     Large first, as each costs a message and a pack file; small last, so that no worker is
-    left finishing a long batch alone while the others wait (guided scheduling). Batches of
-    an eighth of a worker's share left up to one of 60 pages, a quarter of a second, last.
+    left finishing a long batch alone while the others wait (guided scheduling).
     """
     found, start = [], 0
     while start < count:
@@ -176,7 +175,7 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
 
     The pages are converted in place: a worker sends back only the page's doc and rendered
     notes, which are put into the page here. A worker calls keep(batch) with each batch of
-    (page, parsed) before sending it back: the builder's hook that writes the batch's cache
+    (page, parsed) before sending it back: page_entries' hook that writes the batch's cache
     entries in one pack and drops their HTML, which then need not travel; it returns where
     each entry went (the place), or None.
     """
@@ -215,6 +214,6 @@ def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=N
         pool = _pool(len(pages), _init_render, render_one, pages, into)
     if pool is None:
         return [render_one(page) for page in pages]
-    # chunks of about 30 ms: the last one a worker takes is all the other may wait for
+    # small chunks: the last one a worker takes is all the other may wait for
     results = _map(pool, _render_task, list(range(len(pages))), cores(), chunk=RENDER_CHUNK)
     return [(rel, into / rel, pieces) for rel, _, pieces in results]

@@ -12,6 +12,10 @@ published output folder), and tells each open page over a WebSocket either to re
 because the file it shows changed, or to show the build's errors in an overlay while the
 last good build keeps being served. The reload script and the overlay's stylesheet are
 files of `serve_assets/`, added to HTML responses as they are sent.
+
+Watching, rebuilding, serving, the reload socket and the overlay are one feature, whose
+parts share the preview's state; they are kept together here in sections, which is why
+this module is longer than the others.
 """
 from __future__ import annotations
 
@@ -39,7 +43,8 @@ from pathlib import Path
 from tornado import httpserver, netutil, web, websocket
 from tornado.ioloop import IOLoop
 
-from .builder import BuildResult, Warm, build, display_root
+from .builder import BuildResult, build, display_root
+from .incremental import Warm
 from .model import Problems
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
@@ -309,7 +314,7 @@ class FileHandler(web.RequestHandler):
 
     async def answer(self, include_body: bool) -> None:
         """Send the reply for the requested path."""
-        # the preview's folder is updated file by file (builder.Warm), never swapped, so it is always there
+        # the preview's folder is updated file by file (incremental.Warm), never swapped, so it is always there
         reply = self.preview.reply(self.request.path)
         self.set_status(reply.status)
         self.set_header("Content-Type", reply.content_type)

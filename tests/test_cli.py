@@ -174,3 +174,29 @@ def test_a_bad_base_url_option_is_refused_without_a_traceback(site: Path):
     assert result.code == 1 and "Traceback" not in result.err
     assert "--base-url:1: error: 'https://[x' is not an http: or https: address" in result.err
     assert not (site / "public").exists()
+
+
+@pytest.mark.parametrize("buffered", [False, True])
+@pytest.mark.parametrize("command", [["build"], ["check"], ["check", "--format", "json"]])
+def test_a_reader_that_went_away_is_not_an_error(site: Path, command: list[str], buffered: bool):
+    """`python build.py build | head -c 0`: the pipe is closed before anything is printed; the command still does its work."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is printed
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    try:
+        proc = subprocess.run([sys.executable, str(REPO / "build.py"), *command, "--site", str(site)], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
+    if command == ["build"]:
+        assert (site / "public" / "index.html").is_file()

@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 
 from conftest import make_site
-from explainers import builder
+from explainers import cache
 from explainers.builder import build, load
 from explainers.model import Page, PageStub
 
@@ -55,25 +55,10 @@ def test_facts_of_a_page(tmp_path: Path):
     if len(page.doc.anchors) > 1:  # no match across two lines, nor of part of one
         first = sorted(page.doc.anchors)[0]
         assert not facts.has_anchor(first[:-1]) or first[:-1] in page.doc.anchors
-    assert facts.oldest == min(c.checked for c in page.claims.values() if c.checked)
     used = {ref.claim for ref in page.doc.references}
-    assert [f[0] for f in facts.flagged] == [c.id for c in page.claims.values() if c.id not in used or not c.note]
-
-
-def test_an_edit_loads_only_the_pages_it_renders(tmp_path: Path, monkeypatch):
-    site = make_site(tmp_path)
-    assert build(str(site)).written
-    index = builder.Cache(site, "", "").folder / "index.pickle"
-    assert index.is_file()
-    loaded = []
-    real = builder.load_whole
-    monkeypatch.setattr(builder, "load_whole", lambda site_, cache, name, *rest: loaded.append(name) or real(site_, cache, name, *rest))
-    edited = site / "content" / "second.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    result = build(str(site))
-    assert result.written and result.rendered == 1
-    # second.md is read again; of the rest only the home page is rendered (it always is)
-    assert loaded == ["index.md"]
+    assert [c.id for c in facts.claim_facts] == list(page.claims)
+    assert [c.checked for c in facts.claim_facts] == [c.checked for c in page.claims.values()]
+    assert [(c.referenced, c.noted) for c in facts.claim_facts] == [(c.id in used, bool(c.note)) for c in page.claims.values()]
 
 
 def test_check_from_the_index_reports_what_a_clean_check_does(tmp_path: Path):
@@ -123,8 +108,8 @@ def test_a_body_edit_that_leaves_the_claims_reuses_the_ledger_without_loading_pi
     export = site / "public" / "claims.json"
     before = (ledger.stat().st_ino, export.stat().st_ino, ledger.read_bytes())
     loads = []
-    real = builder.Cache.pieces
-    monkeypatch.setattr(builder.Cache, "pieces", lambda self: loads.append(1) or real(self))
+    real = cache.Cache.pieces
+    monkeypatch.setattr(cache.Cache, "pieces", lambda self: loads.append(1) or real(self))
     edited = site / "content" / "second.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert build(str(site)).rendered == 1

@@ -174,14 +174,3 @@ def test_a_draft_the_glance_missed_is_reported_as_one(site: Path, tmp_path: Path
     got, want, again = build_both(work, tmp_path, monkeypatch)
     assert not got.written and any("is a draft" in p.message for p in want.problems)
     assert again  # the pages linking to it, converted again now that it is known to be a draft
-
-
-def test_the_glance_guesses_every_slug_of_plain_front_matter(site: Path, tmp_path: Path):
-    from conftest import make_site
-
-    for root in (site, make_site(tmp_path)):
-        for drafts in (False, True):
-            result = builder.load(str(root), drafts=drafts, strict=False, use_cache=False)
-            real = {page.name: page.url for page in result.pages}
-            inputs = builder.gather_inputs(result.site, builder.Problems())
-            assert builder.guessed_slugs(result.site, inputs.paths, drafts, inputs) == real

@@ -1,0 +1,95 @@
+"""What one build takes over from the last (incremental.py): the inputs' digests, the Memory the recipe calls."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+from conftest import make_site
+from explainers import cache, incremental
+from explainers.builder import build, open_site
+from explainers.model import Problems
+from test_cache import compare
+
+
+def test_a_content_file_is_read_again_unless_its_stat_is_as_recorded_and_settled(tmp_path: Path, monkeypatch):
+    site = make_site(tmp_path)
+    page = site / "content" / "second.md"
+    old = time.time() - 60
+    for path in (site / "content").glob("*.md"):
+        os.utime(path, (old, old))  # only mtime can be set back; ctime, which the rule reads, stays recent
+    assert build(str(site)).written
+    found = cache.load_sources(site, cache.code_digest())
+    assert found is not None and str(page) in found[1]
+    read = []
+    real = incremental.source_digest
+
+    def spy(path, known, texts=None):
+        st = os.stat(path)
+        if not (known and str(path) in known and known[str(path)][0] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)):
+            read.append(path.name)
+        return real(path, known, texts)
+
+    monkeypatch.setattr(incremental, "source_digest", spy)
+    # just written: every ctime is within SETTLED_NS of the build that recorded it, so all are read again
+    assert build(str(site)).up_to_date
+    assert sorted(read) == sorted(p.name for p in (site / "content").glob("*.md"))
+    # recorded long enough after their last change: trusted by stat, except the one changed now
+    started, known = cache.load_sources(site, cache.code_digest())
+    cache.store_sources(site, cache.code_digest(), started + 10 * incremental.SETTLED_NS, known)
+    read.clear()
+    page.write_text(page.read_text(encoding="utf-8").replace("Over 20,000 soldiers", "Over 25,000 soldiers"), encoding="utf-8")
+    assert build(str(site)).written
+    assert read == ["second.md"]
+    compare(site, tmp_path)
+
+
+def test_a_stat_recorded_too_soon_after_its_change_is_not_trusted(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    started, known = cache.load_sources(site, cache.code_digest())
+    assert known and incremental.settled_sources(site, cache.code_digest()) == {}  # every ctime is this build's
+    cache.store_sources(site, cache.code_digest(), started + incremental.SETTLED_NS + time.time_ns(), known)
+    assert incremental.settled_sources(site, cache.code_digest()) == known
+    assert incremental.settled_sources(site, "another builder") == {}
+
+
+def test_the_run_digest_changes_with_drafts_the_output_folder_and_the_day(tmp_path: Path, monkeypatch):
+    site = make_site(tmp_path)
+    problems = Problems()
+    inputs = incremental.gather_inputs(open_site(str(site), problems, None), problems)
+    key = incremental.run_digest(inputs, False, site / "public")
+    assert key == incremental.run_digest(inputs, False, site / "public")
+    assert key != incremental.run_digest(inputs, True, site / "public")
+    assert key != incremental.run_digest(inputs, False, tmp_path / "elsewhere")
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls):
+            return tomorrow
+
+    monkeypatch.setattr(incremental.dt, "date", Tomorrow)
+    assert key != incremental.run_digest(inputs, False, site / "public")  # a claim may have gone stale overnight
+
+
+def test_a_memory_without_the_cache_remembers_nothing(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    problems = Problems()
+    memory = incremental.Memory(use_cache=False)
+    memory.take_stock(open_site(str(site), problems, None), problems, False, (site / "public").resolve())
+    assert memory.cache is None and memory.record is None and memory.up_to_date(problems) is None
+    assert memory.yaml_memo(site) is None
+
+
+def test_a_failed_first_build_takes_away_the_cache_folder_it_made(tmp_path: Path):
+    site = make_site(tmp_path)
+    problems = Problems()
+    memory = incremental.Memory()
+    memory.take_stock(open_site(str(site), problems, None), problems, False, (site / "public").resolve())
+    with memory.session():
+        assert (site / ".cache" / "packs").is_dir()  # made for workers' packs
+    assert not (site / ".cache").exists()
