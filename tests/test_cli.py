@@ -124,7 +124,25 @@ def test_stale_checked_date_is_a_warning_only(site: Path):
     page.write_text(page.read_text().replace("checked: 2026-11-27", "checked: 2001-01-01"))
     result = run_cli("build", "--site", str(site))
     assert result.code == 0
-    assert "warning: claim 'sent-against-will' was last checked on 2001-01-01" in result.err
+    assert "warning: 1 claim last checked more than 365 days ago; `python build.py check` lists them" in result.err.splitlines()
+    assert "last checked on 2001-01-01" not in result.err
+    again = run_cli("build", "--site", str(site))  # the no-change shortcut says the same
+    assert "is up to date" in again.out and again.err == result.err
+    checked = run_cli("check", "--site", str(site))
+    assert checked.code == 0
+    assert "warning: claim 'sent-against-will' was last checked on 2001-01-01, more than 365 days ago" in checked.err
+
+
+def test_many_stale_claims_are_one_line_in_a_build(site: Path):
+    page = site / "content/first.md"
+    page.write_text(page.read_text().replace("checked: 2026-11-27", "checked: 2001-01-01"))
+    other = site / "content/second.md"
+    if "checked:" in other.read_text():
+        other.write_text(re.sub(r"checked: \d{4}-\d{2}-\d{2}", "checked: 2002-02-02", other.read_text()))
+    stale = run_cli("check", "--site", str(site)).err.count("days ago")
+    result = run_cli("build", "--site", str(site))
+    lines = [line for line in result.err.splitlines() if "last checked" in line]
+    assert lines == [f"warning: {stale:,} claim{'s' if stale != 1 else ''} last checked more than 365 days ago; `python build.py check` lists them"]
 
 
 def test_check_json_format(site: Path):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import ClaimFacts, Page, Problems, Site
+from ..model import ClaimFacts, Page, Problem, Problems, Site
 
 
 # What the front matter and the body can get wrong about a claim, by rule: the message, with
@@ -62,7 +62,7 @@ def say(rule: str, **values) -> str:
 # (an editor's checklist: evidence, dates, sources) speak only in `check`.
 LEVELS: dict[str, tuple[str | None, str | None]] = {
     "unused": ("warning", "error"),
-    "stale": ("warning", "warning"),
+    "stale": ("summary", "warning"),  # a build counts them in one line (Summary); `check` lists each
     "no-note": (None, "warning"),
     "no-evidence": (None, "warning"),
     "not-checked": (None, "warning"),
@@ -82,6 +82,7 @@ class Finding:
     rule: str  # a key of LEVELS
     line: int
     message: str
+    days: int = 0  # for "stale": the site's stale_after_days, which its summary names
 
 
 def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date) -> list[Finding]:
@@ -90,7 +91,8 @@ def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date) ->
     if not claim.referenced:
         found.append(Finding("unused", line, f"claim '{cid}' is defined but never referenced in the text"))
     if claim.checked and (today - claim.checked).days > site.stale_after_days:
-        found.append(Finding("stale", line, f"claim '{cid}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago"))
+        found.append(Finding("stale", line, f"claim '{cid}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago",
+                             site.stale_after_days))
     if not claim.noted:
         found.append(Finding("no-note", line, f"claim '{cid}' has no note telling readers why it is {claim.status}"))
     if claim.status in EVIDENCE_STATUSES and not claim.evidence:
@@ -120,11 +122,41 @@ def site_findings(site: Site, page: Page, today: dt.date) -> list[Finding]:
                              f"'date' {page.date} is after claim '{first.id}' was checked on {first.first_review}: 'date' is the day "
                              "this page was first published on this site, not the date of the story"))
     return found
+class Summary(Problem):
+    """One warning that stands for many findings of a rule in a build ("summary" in LEVELS), printed without a place."""
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.message}"
+
+
+# rule -> the summary line of its "summary" findings in a build, given how many there are
+SUMMARIES = {
+    "stale": lambda count, site_days: f"{count:,} claim{'s' if count != 1 else ''} last checked more than {site_days} days ago; "
+                                      "`python build.py check` lists them",
+}
+
+
 def report(problems: Problems, path: str, findings: list[Finding], strict: bool) -> None:
-    """Record findings as errors or warnings: the one place that decides which (LEVELS)."""
+    """Record findings as errors or warnings: the one place that decides which (LEVELS).
+
+    A rule whose level is "summary" adds no line per finding: one Summary line, put where
+    the first was found, counts them all (tally).
+    """
     for finding in findings:
         level = LEVELS[finding.rule][1 if strict else 0]
         if level == "error":
             problems.error(path, finding.line, finding.message)
         elif level == "warning":
             problems.warning(path, finding.line, finding.message)
+        elif level == "summary":
+            tally(problems, finding)
+
+
+def tally(problems: Problems, finding: Finding) -> None:
+    """Count one more finding in its rule's Summary line, adding the line at the first."""
+    counts = problems.__dict__.setdefault("summaries", {})  # rule -> (index of its line, count, days)
+    at, count, days = counts.get(finding.rule, (len(problems), 0, finding.days))
+    if count == 0:
+        problems.append(None)
+    counts[finding.rule] = (at, count + 1, days)
+    problems[at] = Summary("", 0, "warning", SUMMARIES[finding.rule](count + 1, days))

@@ -26,6 +26,9 @@ def test_report_gives_each_rule_its_level(rule):
         problems = Problems()
         checks.report(problems, "content/p.md", [checks.Finding(rule, 3, "m")], strict)
         level = checks.LEVELS[rule][1 if strict else 0]
+        if level == "summary":  # one line without a place, counting them
+            assert [(p.path, p.line, p.level) for p in problems] == [("", 0, "warning")] and problems[0].message.startswith("1 claim ")
+            continue
         assert [(p.path, p.line, p.level, p.message) for p in problems] == ([("content/p.md", 3, level, "m")] if level else [])
 
 
@@ -102,3 +105,21 @@ def test_updated_before_date_is_an_error(site: Path):
     result = run_cli("build", "--site", str(site))
     assert result.code == 1
     assert "error: 'updated' (1999-01-01) is before 'date'" in result.err
+
+
+def test_stale_claims_are_one_summary_line_in_a_build_and_each_in_check():
+    from explainers.model import Problems
+
+    today = dt.date(2030, 1, 1)
+    findings = [f for c in ("a", "b", "c") for f in checks.claim_findings(site(100), page(), facts(id=c, checked=dt.date(2026, 1, 1)), today)
+                if f.rule == "stale"]
+    build, check = Problems(), Problems()
+    build.warning("content/x.md", 1, "before")
+    checks.report(build, "content/p.md", findings[:2], strict=False)
+    build.warning("content/x.md", 2, "between")
+    checks.report(build, "content/q.md", findings[2:], strict=False)
+    checks.report(check, "content/p.md", findings, strict=True)
+    assert [str(p) for p in build] == ["content/x.md:1: warning: before",
+                                       "warning: 3 claims last checked more than 100 days ago; `python build.py check` lists them",
+                                       "content/x.md:2: warning: between"]
+    assert [p.message for p in check] == [f"claim '{c}' was last checked on 2026-01-01, more than 100 days ago" for c in "abc"]
