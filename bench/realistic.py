@@ -87,8 +87,7 @@ class RealPage:
 def sentence(rng: random.Random, n: int) -> str:
     """A sentence of about n words with some inline syntax in it."""
     words = [rng.choice(VOCAB) for _ in range(n)]
-    for _ in range(rng.randint(0, 2)):
-        at = rng.randrange(len(words))
+    for at in sorted(rng.sample(range(len(words)), rng.randint(0, 2))):  # each word marked up once at most
         kind, plain = rng.randrange(6), "".join(ch for ch in words[at] if "a" <= ch <= "z")
         if kind == 0:
             words[at] = f"*{words[at]}*"
