@@ -123,7 +123,18 @@ def site_findings(site: Site, page: Page, today: dt.date) -> list[Finding]:
                              "this page was first published on this site, not the date of the story"))
     return found
 class Summary(Problem):
-    """One warning that stands for many findings of a rule in a build ("summary" in LEVELS), printed without a place."""
+    """One warning that stands for every finding of a rule in a build ("summary" in LEVELS), printed without a place.
+
+    Counting one more costs an increment: the message is written when it is read.
+    """
+
+    def __init__(self, rule: str, days: int):
+        for name, value in (("path", ""), ("line", 0), ("level", "warning"), ("rule", rule), ("count", 0), ("days", days)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def message(self) -> str:
+        return SUMMARIES[self.rule](self.count, self.days)
 
     def __str__(self) -> str:
         return f"{self.level}: {self.message}"
@@ -154,9 +165,9 @@ def report(problems: Problems, path: str, findings: list[Finding], strict: bool)
 
 def tally(problems: Problems, finding: Finding) -> None:
     """Count one more finding in its rule's Summary line, adding the line at the first."""
-    counts = problems.__dict__.setdefault("summaries", {})  # rule -> (index of its line, count, days)
-    at, count, days = counts.get(finding.rule, (len(problems), 0, finding.days))
-    if count == 0:
-        problems.append(None)
-    counts[finding.rule] = (at, count + 1, days)
-    problems[at] = Summary("", 0, "warning", SUMMARIES[finding.rule](count + 1, days))
+    summaries = problems.__dict__.setdefault("summaries", {})  # rule -> its Summary in `problems`
+    summary = summaries.get(finding.rule)
+    if summary is None:
+        summary = summaries[finding.rule] = Summary(finding.rule, finding.days)
+        problems.append(summary)
+    object.__setattr__(summary, "count", summary.count + 1)
