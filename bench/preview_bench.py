@@ -1,6 +1,6 @@
 """Time the live preview: from saving a page to its new text painted in an open Chromium tab.
 
-    .venv/bin/python bench/preview_bench.py [--runs 7] [--pages 1000] [--only bundled|generated]
+    .venv/bin/python bench/preview_bench.py [--runs 7] [--pages 1000] [--only bundled|generated] [--server ours|livereload|both]
 
 Runs the real `build.py serve` in a subprocess on a free port, opens the edited page in
 Debian's Chromium through Playwright, then repeatedly writes a new marker sentence into the
@@ -10,6 +10,10 @@ page's Markdown file and waits for it to appear. For each save it reports:
   seen     save -> Playwright finding the text (includes its polling)
   rebuild  the server's own figure for detecting the change, settling and building
 Figures are medians over the runs; the machine is shared, so run it more than once.
+
+With --server both (the default), each site is timed with our preview and then with the
+`livereload` package's own server (bench/livereload_server.py: `livereload.Server` watching
+content/ and calling our build), on the same site and pages, one after the other.
 """
 from __future__ import annotations
 
@@ -84,10 +88,12 @@ def generate(dest: Path, pages: int) -> tuple[Path, str, str]:
     return dest, f"content/page-{middle:04d}.md", f"page-{middle:04d}/"
 
 
-def start_server(site: Path):
+def start_server(site: Path, server: str = "ours"):
     """Start the preview on a free port; return the process, its URL and a queue of its stdout lines."""
+    command = ([str(REPO / "bench" / "livereload_server.py"), str(site), "0"] if server == "livereload"
+               else [str(REPO / "build.py"), "serve", "--site", str(site), "--port", "0"])
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), "--port", "0"],
+        [sys.executable, *command],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO,
     )
     lines: queue.Queue[str] = queue.Queue()
@@ -111,22 +117,28 @@ def rebuild_ms(lines: queue.Queue, timeout: float = 120) -> float | None:
     return None
 
 
-def measure(name: str, site: Path, page_file: str, url_path: str, runs: int, chromium) -> dict:
+def measure(name: str, site: Path, page_file: str, url_path: str, runs: int, chromium, server: str = "ours") -> dict:
     """Edit the page `runs` times and time each edit until it is painted."""
     path = site / page_file
     path.write_text(path.read_text(encoding="utf-8") + "\n" + MARKER.format("start") + "\n", encoding="utf-8")
     started = time.perf_counter()
-    proc, url, lines = start_server(site)
+    proc, url, lines = start_server(site, server)
     first_build = time.perf_counter() - started
-    page = chromium.new_page()
+    # livereload injects an inline script, which the pages' Content-Security-Policy blocks: as
+    # shipped it never reloads our pages. To time it at all the browser is told to ignore the CSP.
+    page = chromium.new_page(bypass_csp=server == "livereload")
     page.goto(url + url_path)
-    page.wait_for_function("document.querySelector('explainers-preview') !== null")
+    if server == "ours":
+        page.wait_for_function("document.querySelector('explainers-preview') !== null")
+    else:  # livereload's script, then a moment to connect
+        page.locator("script[src*='livereload.js']").wait_for(state="attached")
+        time.sleep(1)
     page.locator("main").get_by_text(MARKER.format("start")).wait_for()
     paints, seens, builds, reloads = [], [], [], []
     previous = MARKER.format("start")
     try:
         for run in range(runs):
-            time.sleep(0.6)  # let the previous reload's requests settle
+            time.sleep(0.6 if server == "ours" else 2)  # let the previous reload's requests settle (livereload's script reconnects)
             marker = MARKER.format(f"{run}-{time.time_ns()}")
             text = path.read_text(encoding="utf-8").replace(previous, marker)
             saved = time.time() * 1000
@@ -155,6 +167,7 @@ def main() -> int:
     options.add_argument("--runs", type=int, default=7)
     options.add_argument("--pages", type=int, default=1000)
     options.add_argument("--only", choices=("bundled", "generated"))
+    options.add_argument("--server", choices=("ours", "livereload", "both"), default="both")
     options.add_argument("-v", action="store_true", help="print every run")
     args = options.parse_args()
     from playwright.sync_api import sync_playwright
@@ -166,10 +179,11 @@ def main() -> int:
             sites.append(("bundled", *copy_bundled(Path(tmp) / "bundled")))
         if args.only in (None, "generated"):
             sites.append((f"{args.pages} pages", *generate(Path(tmp) / "generated", args.pages)))
-        for name, site, page_file, url_path in sites:
-            result = measure(name, site, page_file, url_path, args.runs, chromium)
+        servers = ("ours", "livereload") if args.server == "both" else (args.server,)
+        for (name, site, page_file, url_path), server in [(s, server) for s in sites for server in servers]:
+            result = measure(name, site, page_file, url_path, args.runs, chromium, server)
             print(
-                f"{name:>10}: save -> paint median {statistics.median(result['paint']):6.0f} ms"
+                f"{name:>10} {server:>10}: save -> paint median {statistics.median(result['paint']):6.0f} ms"
                 f" (min {min(result['paint']):.0f}, max {max(result['paint']):.0f});"
                 f" save -> seen {statistics.median(result['seen']):6.0f} ms;"
                 f" server rebuild {statistics.median(result['rebuild']):6.0f} ms;"
