@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import ClaimFacts, Page, Problem, Problems, Site
+from ..model import ClaimFacts, Page, Problems, Site
 
 
 # What the front matter and the body can get wrong about a claim, by rule: the message, with
@@ -122,15 +122,22 @@ def site_findings(site: Site, page: Page, today: dt.date) -> list[Finding]:
                              f"'date' {page.date} is after claim '{first.id}' was checked on {first.first_review}: 'date' is the day "
                              "this page was first published on this site, not the date of the story"))
     return found
-class Summary(Problem):
+
+
+@dataclass
+class Summary:
     """One warning that stands for every finding of a rule in a build ("summary" in LEVELS), printed without a place.
 
-    Counting one more costs an increment: the message is written when it is read.
+    It sits among the problems where the first such finding was; counting one more is an
+    increment, and the message is written when it is read.
     """
 
-    def __init__(self, rule: str, days: int):
-        for name, value in (("path", ""), ("line", 0), ("level", "warning"), ("rule", rule), ("count", 0), ("days", days)):
-            object.__setattr__(self, name, value)
+    rule: str
+    days: int  # for "stale": the site's stale_after_days, which the line names
+    count: int = 0
+    path: str = ""
+    line: int = 0
+    level: str = "warning"
 
     @property
     def message(self) -> str:
@@ -165,9 +172,8 @@ def report(problems: Problems, path: str, findings: list[Finding], strict: bool)
 
 def tally(problems: Problems, finding: Finding) -> None:
     """Count one more finding in its rule's Summary line, adding the line at the first."""
-    summaries = problems.__dict__.setdefault("summaries", {})  # rule -> its Summary in `problems`
-    summary = summaries.get(finding.rule)
+    summary = next((p for p in problems if isinstance(p, Summary) and p.rule == finding.rule), None)
     if summary is None:
-        summary = summaries[finding.rule] = Summary(finding.rule, finding.days)
+        summary = Summary(finding.rule, finding.days)
         problems.append(summary)
-    object.__setattr__(summary, "count", summary.count + 1)
+    summary.count += 1
