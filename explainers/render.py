@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import feeds, parallel
 from .claims import ledger
+from .claims import pages as claim_pages
 from .claims.export import export_lines
 from .claims.render import format_date
 from .model import Page, Site, Status, newest_first
@@ -266,6 +267,8 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
         entries = env.globals["claim_entries"](page)
         parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
         parts.get(page, "export", lambda: export_lines(site, entries))
+        if page.slug and not page.draft:  # its piece of the corrections log (claims/pages.py)
+            parts.get(page, "corrections", lambda: claim_pages.correction_lines(entries))
     return (parts.made[page.name][1] if page.name in parts.made else {}), parts.texts.get(page.name, {})
 
 
@@ -350,6 +353,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
             parts.fresh.add(page.name)
     if reuse:
         reuse.rendered += len(todo)
+    files.update(claim_files(site, env, pages, listed, keys, reuse, parts, into, shared))
 
     def splice(rel: str, text: str) -> bytes | Path:
         """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed."""
@@ -383,3 +387,12 @@ def compile_templates(env: jinja2.Environment) -> None:
 def render_page(env: jinja2.Environment, parts: Parts, template: str, **context) -> bytes:
     """A template rendered, with the pieces it placed spliced in, as UTF-8."""
     return parts.splice(env.get_template(template).render(**context))
+
+
+def claim_files(site: Site, env: jinja2.Environment, pages: list[Page], listed: list[Page], keys: dict[str, str], reuse: Reuse | None,
+                parts: Parts, into: Path | None, shared: dict) -> dict[str, bytes | Path]:
+    """Claims on pages of their own (claims/pages.py): each claim's page and embed, the rating badges, the corrections log."""
+    files = claim_pages.render_files(site, env, listed, keys, reuse, into, shared, lambda: compile_templates(env))
+    files.update(claim_pages.badge_files(site))
+    files.update(claim_pages.log_files(site, env, pages, parts, reuse, shared["nav"]))
+    return files
