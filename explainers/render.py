@@ -340,9 +340,12 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if reuse:
             reuse.keys[rel] = keys[page.name]
 
+    claims = claim_pages.ClaimPages(site, env, shared, into)
+
     def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
+        claims.render(page)  # its claims' own pages and embeds (claims/pages.py)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
     for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into, lambda: compile_templates(env))):
@@ -353,7 +356,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
             parts.fresh.add(page.name)
     if reuse:
         reuse.rendered += len(todo)
-    files.update(claim_files(site, env, pages, listed, keys, reuse, parts, into, shared))
+    files.update(claim_files(site, env, claims, pages, listed, {p.name for p in todo}, keys, reuse, parts))
 
     def splice(rel: str, text: str) -> bytes | Path:
         """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed."""
@@ -389,10 +392,10 @@ def render_page(env: jinja2.Environment, parts: Parts, template: str, **context)
     return parts.splice(env.get_template(template).render(**context))
 
 
-def claim_files(site: Site, env: jinja2.Environment, pages: list[Page], listed: list[Page], keys: dict[str, str], reuse: Reuse | None,
-                parts: Parts, into: Path | None, shared: dict) -> dict[str, bytes | Path]:
+def claim_files(site: Site, env: jinja2.Environment, claims: claim_pages.ClaimPages, pages: list[Page], listed: list[Page],
+                rendered: set[str], keys: dict[str, str], reuse: Reuse | None, parts: Parts) -> dict[str, bytes | Path]:
     """Claims on pages of their own (claims/pages.py): each claim's page and embed, the rating badges, the corrections log."""
-    files = claim_pages.render_files(site, env, listed, keys, reuse, into, shared, lambda: compile_templates(env))
+    files = claims.files(listed, rendered, keys, reuse)
     files.update(claim_pages.badge_files(site))
-    files.update(claim_pages.log_files(site, env, pages, parts, reuse, shared["nav"]))
+    files.update(claim_pages.log_files(site, env, pages, parts, reuse, claims.shared["nav"]))
     return files

@@ -8,7 +8,7 @@
 Only published pages with a slug have claim pages (not the home page's intro, not drafts).
 A claim page and its embed are rendered under the render key of their explainer, so an
 incremental build renders again only the claim pages of the pages that changed; many are
-rendered by worker processes, like the pages themselves.
+rendered with their explainer, in its render worker when there are many.
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import feeds, parallel
+from .. import feeds
 from ..cache import digest
 from ..model import Page, Site
 from .entries import Entry, claim_page_path
-from .export import BADGES, badge_path, claim_review, json_text_compact, publisher, ratings
+from .export import badge_path, claim_review, json_text_compact, publisher, ratings
 
 KINDS = ("claim", "embed")
 LOG = "corrections/index.html"
@@ -48,47 +48,66 @@ def file_of(page: Page, cid: str, kind: str) -> str:
     return f"{page.url}claims/{cid}/index.html" if kind == "claim" else f"{page.url}claims/{cid}/embed/index.html"
 
 
-def render_files(site: Site, env: jinja2.Environment, pages: list[Page], keys: dict[str, str], reuse, into: Path | None,
-                 shared: dict, before_fork) -> dict[str, bytes | Path]:
-    """Every claim page and embed, by output path: the last output's file where its explainer's key is unchanged."""
-    files: dict[str, bytes | Path] = {}
-    todo: list[tuple[Page, str, str]] = []
-    for page in published(pages):
-        key = keys.get(page.name)
-        for fact in page.facts.claim_facts:
+class ClaimPages:
+    """Renders every claim page and embed: a page's own together with the page (in its render worker), the rest reused.
+
+    `render(page)` is called wherever the page is rendered, a worker or this process, and
+    writes the page's claim files into `into` (the new output folder), or keeps their bytes
+    when there is none; `files(...)` then names every claim file of the site.
+    """
+
+    def __init__(self, site: Site, env: jinja2.Environment, shared: dict, into: Path | None):
+        self.site, self.env, self.shared, self.into = site, env, shared, into
+        self.made: dict[str, bytes] = {}  # output path -> bytes, when there is no `into`
+        self.rating, self.author = ratings(site), json_text_compact(publisher(site))
+
+    def render(self, page: Page) -> None:
+        """Render a page's claim pages and embeds (if it has any), into the output folder or kept here."""
+        if not published([page]):
+            return
+        entries = self.env.globals["claim_entries"](page)
+        for entry in entries:
             for kind in KINDS:
-                rel = file_of(page, fact.id, kind)
-                old = reuse.previous(rel, f"{key}:{kind}") if key else None
-                if old is not None:
-                    files[rel] = old
+                rel = file_of(page, entry.claim.id, kind)
+                data = self.render_one(page, entry, entries, kind)
+                if self.into is None:
+                    self.made[rel] = data
                 else:
-                    todo.append((page, fact.id, kind))
-                if key:
-                    reuse.keys[rel] = f"{key}:{kind}"
-    if not todo:
-        return files
-    rating, author = ratings(site), json_text_compact(publisher(site))
-    entries_of = env.globals["claim_entries"]
-    by_id: dict[str, dict[str, Entry]] = {}
+                    target = self.into / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
 
-    def render_one(task: tuple[Page, str, str]) -> tuple[str, bytes, dict]:
-        page, cid, kind = task
-        if page.name not in by_id:
-            by_id[page.name] = {e.claim.id: e for e in entries_of(page)}
-        entry = by_id[page.name][cid]
-        rel = file_of(page, cid, kind)
+    def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str) -> bytes:
+        """A claim's page or its embed."""
         if kind == "claim":
-            html = env.get_template("claim.html").render(
-                page=page, entry=entry, entries=entries_of(page), root="../../../", url_path=claim_page_path(entry),
-                meta_title=f"Claim {entry.number}: {entry.status.label} · {page.title}", jsonld=claim_review(site, entry, author, rating),
-                rating=rating.get(entry.status.key), badge=badge_path(entry.status.key), **shared)
+            html = self.env.get_template("claim.html").render(
+                page=page, entry=entry, entries=entries, root="../../../", url_path=claim_page_path(entry),
+                meta_title=f"Claim {entry.number}: {entry.status.label} · {page.title}",
+                jsonld=claim_review(self.site, entry, self.author, self.rating),
+                rating=self.rating.get(entry.status.key), badge=badge_path(entry.status.key), **self.shared)
         else:
-            html = env.get_template("embed.html").render(page=page, entry=entry, root="../../../../", badge=badge_path(entry.status.key))
-        return rel, html.encode("utf-8"), {}
+            html = self.env.get_template("embed.html").render(page=page, entry=entry, root="../../../../", badge=badge_path(entry.status.key))
+        return html.encode("utf-8")
 
-    for rel, data, _ in parallel.render_pages(render_one, todo, into, before_fork):
-        files[rel] = data
-    return files
+    def files(self, listed: list[Page], rendered: set[str], keys: dict[str, str], reuse) -> dict[str, bytes | Path]:
+        """Every claim file, by output path: those of the pages rendered in this build (`rendered`, page names), the
+        last output's for the rest, under their explainer's render key; a reused page missing one renders its claims now."""
+        files: dict[str, bytes | Path] = {}
+        for page in published(listed):
+            key = keys.get(page.name)
+            rels = [(file_of(page, fact.id, kind), kind) for fact in page.facts.claim_facts for kind in KINDS]
+            if key:
+                for rel, kind in rels:
+                    reuse.keys[rel] = f"{key}:{kind}"
+            if page.name not in rendered:
+                old = {rel: reuse.previous(rel, f"{key}:{kind}") for rel, kind in rels} if key else {}
+                if old and all(old.values()):
+                    files.update(old)
+                    continue
+                self.render(page.whole() if hasattr(page, "whole") else page)
+            for rel, _ in rels:
+                files[rel] = self.made.pop(rel) if self.into is None else self.into / rel
+        return files
 
 
 def badge_svg(key: str, label: str) -> bytes:
