@@ -23,6 +23,9 @@ CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="(
 HASHED_ASSET_RE = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
 # Headers only a server can send (a <meta> CSP ignores frame-ancestors), beside the page's own policy.
 EXTRA_CSP = "frame-ancestors 'none'"
+# A claim's embed (EXPLAINER/claims/ID/embed/) is made to be framed by any site, and runs no script.
+EMBED_RULE = "/*/embed/"
+EMBED_CSP = "script-src 'none'; frame-ancestors *"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -173,6 +176,8 @@ def headers_file(policy: str | None, assets: list[str]) -> bytes:
     if policy:
         lines.append(f"  Content-Security-Policy: {policy}; {EXTRA_CSP}")
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
+    if policy:  # embeds may be framed: Cloudflare's `! Header` drops the /* rule's policy first, Netlify's later rule replaces it
+        lines += [EMBED_RULE, "  ! Content-Security-Policy", f"  Content-Security-Policy: {policy}; {EMBED_CSP}"]
     for path in sorted(assets):
         lines += [f"/{path}", f"  Cache-Control: {IMMUTABLE}"]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import feeds, parallel
 from .claims import ledger
+from .claims import pages as claim_pages
 from .claims.export import export_lines
 from .claims.render import format_date
 from .model import Page, Site, Status, newest_first
@@ -266,6 +267,8 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
         entries = env.globals["claim_entries"](page)
         parts.get(page, "ledger", lambda: ledger.rows_html(env, entries))
         parts.get(page, "export", lambda: export_lines(site, entries))
+        if page.slug and not page.draft:  # its piece of the corrections log (claims/pages.py)
+            parts.get(page, "corrections", lambda: claim_pages.correction_lines(entries))
     return (parts.made[page.name][1] if page.name in parts.made else {}), parts.texts.get(page.name, {})
 
 
@@ -337,9 +340,12 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if reuse:
             reuse.keys[rel] = keys[page.name]
 
+    claims = claim_pages.ClaimPages(site, env, shared, into)
+
     def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
+        claims.render(page)  # its claims' own pages and embeds (claims/pages.py)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
     for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into, lambda: compile_templates(env))):
@@ -350,6 +356,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
             parts.fresh.add(page.name)
     if reuse:
         reuse.rendered += len(todo)
+    files.update(claim_files(site, env, claims, pages, listed, {p.name for p in todo}, keys, reuse, parts))
 
     def splice(rel: str, text: str) -> bytes | Path:
         """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed."""
@@ -383,3 +390,12 @@ def compile_templates(env: jinja2.Environment) -> None:
 def render_page(env: jinja2.Environment, parts: Parts, template: str, **context) -> bytes:
     """A template rendered, with the pieces it placed spliced in, as UTF-8."""
     return parts.splice(env.get_template(template).render(**context))
+
+
+def claim_files(site: Site, env: jinja2.Environment, claims: claim_pages.ClaimPages, pages: list[Page], listed: list[Page],
+                rendered: set[str], keys: dict[str, str], reuse: Reuse | None, parts: Parts) -> dict[str, bytes | Path]:
+    """Claims on pages of their own (claims/pages.py): each claim's page and embed, the rating badges, the corrections log."""
+    files = claims.files(listed, rendered, keys, reuse)
+    files.update(claim_pages.badge_files(site))
+    files.update(claim_pages.log_files(site, env, pages, parts, reuse, claims.shared["nav"]))
+    return files

@@ -309,13 +309,18 @@ def test_headers_file_repeats_the_page_policy_and_caches_hashed_assets_for_ever(
     for line in text.splitlines():
         if line.startswith("/"):
             current = rules.setdefault(line, {})
+        elif line.startswith("  ! ") and current is not None:
+            current["!" + line[4:]] = ""  # Cloudflare Pages: drop this header of an earlier rule
         elif line.startswith("  ") and current is not None:
             name, value = line.strip().split(": ", 1)
             current[name] = value
     assert rules["/*"]["Content-Security-Policy"].startswith(policy + ";")
+    assert rules["/*"]["Content-Security-Policy"].endswith("; frame-ancestors 'none'")  # no site may frame a page...
+    embed = rules["/*/embed/"]  # ...but a claim's embed card, which runs no script
+    assert "!Content-Security-Policy" in embed and embed["Content-Security-Policy"] == policy + "; script-src 'none'; frame-ancestors *"
     assert "Cache-Control" not in rules["/*"]  # hosts would merge it into the assets' header
     hashed = sorted("/" + p.relative_to(published).as_posix() for p in published.rglob("*") if HASHED.search(p.name))
-    assert hashed and sorted(k for k in rules if k != "/*") == hashed
+    assert hashed and sorted(k for k in rules if k not in ("/*", "/*/embed/")) == hashed
     assert all("immutable" in rules[path]["Cache-Control"] for path in hashed)
 
 
@@ -472,6 +477,12 @@ def test_readme_nginx_example_serves_the_site_with_404_and_cache_headers(tmp_pat
             assert response.headers["Cache-Control"] == "no-cache"
             policy = parse_html(response.read().decode()).meta["Content-Security-Policy"]
             assert response.headers["Content-Security-Policy"].startswith(policy)
+            assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+        with urllib.request.urlopen(base + "contract-soldiers/claims/asked-mod/embed/") as response:
+            assert response.headers["Content-Security-Policy"].endswith("script-src 'none'; frame-ancestors *")
+            assert response.headers["Cache-Control"] == "no-cache" and response.headers["X-Content-Type-Options"] == "nosniff"
+        with urllib.request.urlopen(base + "contract-soldiers/claims/asked-mod/") as response:
+            assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
         assert (out / "404.html").is_file()
     finally:
         server.terminate()

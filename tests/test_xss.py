@@ -263,3 +263,16 @@ def test_xml_files_stay_well_formed(sites, name: str):
     if name == "feed.xml":
         texts = {el.text for el in root.iter() if el.text}
         assert any(payload(i, "title") in texts for i in range(len(PAYLOADS)))
+
+
+def test_claim_pages_carry_one_claim_review_that_keeps_the_payloads(sites):
+    """Each claim page's one ClaimReview parses, cannot be closed early, and carries the writer's text as data."""
+    xss, _ = sites
+    for i in range(len(PAYLOADS)):
+        html = (xss / f"p{i}/claims/c{i}/index.html").read_text(encoding="utf-8")
+        found = JSONLD_RE.findall(html)
+        assert len(found) == 1 and not re.search(r"</script|<!--|<script", found[0], re.I)
+        review = json.loads(found[0])
+        assert review["@type"] == "ClaimReview" and review["url"].endswith(f"/p{i}/claims/c{i}/")
+        assert review["itemReviewed"]["author"][0]["name"] == payload(i, "name")
+        assert JSONLD_RE.findall((xss / f"p{i}/claims/c{i}/embed/index.html").read_text(encoding="utf-8")) == []

@@ -101,3 +101,14 @@ def ordered_pages(pages: list[Page]) -> list[Page]:
 def claim_url(site: Site, entry: Entry) -> str:
     """The absolute address of a claim's endnote."""
     return site.absolute(f"{entry.page.url}#{entry.anchor}")
+
+
+def claim_page_path(entry: Entry) -> str | None:
+    """A claim's own page from the site root, EXPLAINER/claims/ID/; None for the home page's claims, which have none."""
+    return f"{entry.page.url}claims/{entry.claim.id}/" if entry.page.slug else None
+
+
+def claim_page_url(site: Site, entry: Entry) -> str | None:
+    """The absolute address of a claim's own page (see claim_page_path)."""
+    path = claim_page_path(entry)
+    return site.absolute(path) if path else None

@@ -12,10 +12,16 @@ from json.encoder import encode_basestring
 from markupsafe import Markup
 
 from ..model import Page, Site
-from .entries import Entry, claim_url, status_of
+from .entries import Entry, claim_page_url, claim_url, status_of
 
 EXPORT = "claims.json"
 EXPORT_VERSION = 1
+# The numeric scale of every reviewRating: site.yaml may give a status `rating: N` (WORST..BEST);
+# the five default statuses have these. A status without a rating gets no numeric rating.
+BEST, WORST = 5, 1
+DEFAULT_RATINGS = {"verified": 5, "attributed": 3, "unverified": 3, "disputed": 2, "refuted": 1}
+CLAIM_REVIEWED_MAX = 150  # characters of claimReviewed: a longer passage is cut at a word and ends with "…"
+BADGES = "badges"  # badges/STATUS.svg: one rating badge per status (claims/pages.py)
 # Characters that could end a <script> element or open an HTML comment inside it.
 SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -48,7 +54,8 @@ def export_line(site: Site, entry: Entry, page_json: str) -> str:
         f'{{"id": {s(claim.id)}, "url": {s(claim_url(site, entry))}, "page": {page_json}, "number": {j(entry.number)}, '
         f'"text": {s(entry.text)}, "status": {{"key": {s(entry.status.key)}, "label": {s(entry.status.label)}}}, '
         f'"sources": [{sources}], "note": {note}, "evidence_url": {j(claim.url)}, "archive_url": {j(claim.archive)}, '
-        f'"checked": {s(claim.checked.isoformat()) if claim.checked else "null"}, "history": [{history}]}}'
+        f'"checked": {s(claim.checked.isoformat()) if claim.checked else "null"}, "history": [{history}], '
+        f'"claim_page": {j(claim_page_url(site, entry))}}}'
     )
 
 
@@ -100,16 +107,50 @@ def script_escaped(text: str) -> Markup:
     return Markup(text)
 
 
-def claim_reviews(site: Site, entries: list[Entry]) -> Markup:
-    """A page's JSON-LD from its page_entries(): one ClaimReview per claim, or '' for a page without claims.
+def ratings(site: Site) -> dict[str, int]:
+    """Each status's numeric rating: site.yaml `statuses: KEY: {rating: N}` (a whole number WORST..BEST), else DEFAULT_RATINGS."""
+    found = {}
+    table = site.raw.get("statuses") if isinstance(site.raw, dict) else None
+    for key in site.statuses:
+        given = table.get(key, {}).get("rating") if isinstance(table, dict) and isinstance(table.get(key), dict) else None
+        text = str(given).strip() if given is not None else ""
+        if text.isdigit() and WORST <= int(text) <= BEST:
+            found[key] = int(text)
+        elif key in DEFAULT_RATINGS:
+            found[key] = DEFAULT_RATINGS[key]
+    return found
 
-    Written directly, not as dicts through json.dumps (tests/claims/test_export.py compares the two).
+
+def claim_reviewed(entry: Entry) -> str:
+    """claimReviewed: the claim's passage with whitespace folded, cut at a word to CLAIM_REVIEWED_MAX characters; its id if unreferenced."""
+    text = " ".join(entry.text.split()) or entry.claim.id
+    if len(text) <= CLAIM_REVIEWED_MAX:
+        return text
+    cut = text[: CLAIM_REVIEWED_MAX - 1]
+    space = cut.rfind(" ")
+    if space > CLAIM_REVIEWED_MAX // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def explainer_jsonld(site: Site, page: Page, entries: list[Entry]) -> Markup:
+    """An explainer's JSON-LD: the Article, and an ItemList of its claims' own pages (each of which holds the one ClaimReview).
+
+    No ClaimReview here: a page with more than one is not eligible for fact-check results,
+    and each claim's review stands on exactly one page, its claim page. '' for a page without claims.
     """
-    if not entries:
+    if not entries or not page.slug:
         return Markup("")
-    author = json_text_compact(publisher(site))
-    graph = ",".join(claim_review_json(site, e, author) for e in entries)
-    return script_escaped(f'{{"@context":"https://schema.org","@graph":[{graph}]}}')
+    s, pub = encode_basestring, json_text_compact(publisher(site))
+    items = ",".join(
+        f'{{"@type":"ListItem","position":{e.number},"url":{s(claim_page_url(site, e))},"name":{s(claim_reviewed(e))}}}' for e in entries
+    )
+    modified = page.updated or page.date
+    return script_escaped(
+        f'{{"@context":"https://schema.org","@type":"Article","headline":{s(page.title)},"url":{s(site.absolute(page.url))},'
+        f'"datePublished":{s(page.date.isoformat())},"dateModified":{s(modified.isoformat())},"author":{pub},"publisher":{pub},'
+        f'"hasPart":{{"@type":"ItemList","name":"Claims checked in this explainer","numberOfItems":{len(entries)},"itemListElement":[{items}]}}}}'
+    )
 
 
 def json_text_compact(value: object) -> str:
@@ -117,26 +158,37 @@ def json_text_compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def claim_review_json(site: Site, entry: Entry, author: str) -> str:
-    """One schema.org ClaimReview for a claim, as compact JSON; `author` is the publisher's JSON.
+def claim_review(site: Site, entry: Entry, author: str, rating: dict[str, int]) -> Markup:
+    """A claim page's one schema.org ClaimReview, as compact JSON safe inside <script>; `author` is the publisher's JSON, `rating` ratings().
 
+    Written directly, not as dicts through json.dumps (tests/claims/test_export.py compares the two).
     `s` encodes the fields the model types as str, `j` (json_text) those that may be None or another type.
     """
     claim, page, s, j = entry.claim, entry.page, encode_basestring, json_text
     authors = ",".join(
-        f'{{"@type":"Organization","name":{s(src.name)},"url":{j(src.url, True)}}}' if src.url
+        f'{{"@type":"Organization","name":{s(src.name)},"sameAs":{j(src.url, True)}}}' if src.url
         else f'{{"@type":"Organization","name":{s(src.name)}}}'
         for src in entry.sources
     )
     item = f'{{"@type":"Claim","author":[{authors}]'
-    appearance = list(dict.fromkeys(src.url for src in entry.sources if src.url))
-    if appearance:
-        item += ',"appearance":[' + ",".join(f'{{"@type":"CreativeWork","url":{j(url, True)}}}' for url in appearance) + "]"
-    modified = f',"dateModified":{s(claim.checked.isoformat())}' if claim.checked and claim.checked > page.date else ""
-    return (
-        f'{{"@type":"ClaimReview","url":{s(claim_url(site, entry))},"claimReviewed":{s(entry.text or claim.id)},'
-        f'"author":{author},"datePublished":{s(page.date.isoformat())},'
-        f'"reviewRating":{{"@type":"Rating","alternateName":{s(entry.status.label)},'
+    if claim.url:  # where the claim itself was made, when the writer linked it: never a source's home page
+        work = f'{{"@type":"CreativeWork","url":{j(claim.url, True)}}}'
+        item += f',"appearance":[{work}],"firstAppearance":{work}'
+    item += "}"
+    score = rating.get(entry.status.key)
+    numbers = f'"ratingValue":{score},"bestRating":{BEST},"worstRating":{WORST},' if score is not None else ""
+    modified = claim.checked if claim.checked and claim.checked > page.date else page.date
+    return script_escaped(
+        f'{{"@context":"https://schema.org","@type":"ClaimReview","url":{s(claim_page_url(site, entry))},'
+        f'"claimReviewed":{s(claim_reviewed(entry))},"author":{author},'
+        f'"datePublished":{s(page.date.isoformat())},"dateModified":{s(modified.isoformat())},'
+        f'"image":{s(site.absolute(badge_path(entry.status.key)))},'
+        f'"reviewRating":{{"@type":"Rating",{numbers}"alternateName":{s(entry.status.label)},'
         f'"ratingExplanation":{s(claim.note_text or entry.status.description)}}},'
-        f'"itemReviewed":{item}}}{modified}}}'
+        f'"itemReviewed":{item}}}'
     )
+
+
+def badge_path(status_key: str) -> str:
+    """The path of a status's rating badge from the site root."""
+    return f"{BADGES}/{status_key}.svg"

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..model import Page, Site
 from .entries import HOME_KEY, Change, Entry, ordered_pages, page_entries
-from .export import EXPORT, claim_reviews, export_document, export_lines
+from .export import EXPORT, explainer_jsonld, export_document, export_lines
 
 LEDGER = "claims/index.html"
 
@@ -50,7 +50,7 @@ def template_globals(site: Site, env, parts) -> dict:
 
     return {
         "claim_entries": claim_entries,
-        "claim_reviews": lambda page: claim_reviews(site, claim_entries(page)),
+        "explainer_jsonld": lambda page: explainer_jsonld(site, page, claim_entries(page)),
         "corrections": lambda page: corrections(claim_entries(page)),
         "ledger_key": lambda page: page.slug or HOME_KEY,
         "ledger_rows": ledger_rows,

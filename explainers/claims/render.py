@@ -94,11 +94,16 @@ def backrefs_html(cid: str, numbers: list[int]) -> str:
 
 
 def endnote_html(claim: Claim, sources: dict[str, Source], site: Site, status_label: str, passage: str | None,
-                 note_placeholder: str, numbers: list[int], dates: dict | None = None) -> str:
-    """An endnote's content: the passage, the claim's details and the links back to each reference."""
+                 note_placeholder: str, numbers: list[int], dates: dict | None = None, own_page: bool = False) -> str:
+    """An endnote's content: the passage, the claim's details and the links back to each reference.
+
+    `own_page`: the claim has a page of its own (claims/pages.py), at claims/ID/ from the explainer; the endnote links it.
+    """
     parts = [f'<p class="claim-text">{escape_text(passage)}</p>'] if passage is not None else []
     parts += claim_details_html(claim, sources, site, status_label, "p", note_placeholder, dates)
     if numbers:
         parts.append(backrefs_html(claim.id, numbers))
+    if own_page:
+        parts.append(f'<p class="claim-own-page"><a href="{escape_attribute(f"claims/{claim.id}/")}">This claim on its own page</a>: link, cite or embed it</p>')
     # one <p> a line, as Python-Markdown's prettify pass would have laid them out
     return "\n" + "".join(part + "\n" for part in parts)

@@ -354,7 +354,8 @@ class ClaimsTreeprocessor(ExtensionPass):
             text = state.claim_text.get(cid)
             passage = excerpt(text, cid not in highlighted) if text else None
             note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
-            li.text = self.ext.stash_built(endnote_html(claim, context.sources, context.site, status_label, passage, note, refs.get(cid, []), self.ext.dates))
+            li.text = self.ext.stash_built(endnote_html(claim, context.sources, context.site, status_label, passage, note, refs.get(cid, []), self.ext.dates,
+                                                        own_page=bool(context.root)))  # pages with a slug have claim pages
         return section
 
 

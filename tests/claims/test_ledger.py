@@ -188,6 +188,7 @@ def test_claims_json_carries_every_field(history_site: Path):
             {"date": "2022-05-19", "status": {"key": "unverified", "label": "Unverified"}, "note": "Only the ministry said so."},
             {"date": "2023-01-10", "status": {"key": "disputed", "label": "Disputed"}, "note": "The wire agency questioned the figure."},
         ],
+        "claim_page": "https://example.org/sub/site/corrected/claims/casualties/",
     }
     steady = claims["corrected/", "steady"]
     assert (steady["note"], steady["checked"], steady["history"], steady["evidence_url"]) == (None, None, [], None)
