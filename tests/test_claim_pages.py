@@ -3,9 +3,7 @@ the copy button, the corrections log, in Chromium with axe; and incremental buil
 the claim pages of the page that changed."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
