@@ -235,17 +235,21 @@ class ClaimInlineProcessor(InlineProcessor):
 
         A <button> is always laid out as an inline-block, so a long highlighted passage inside
         one would become a rectangle that breaks the paragraph. The passage is therefore the
-        button's <label>: it wraps like text, a click on it clicks the button (so the popover
-        opens without script), and it names the button through aria-labelledby. It is
-        aria-hidden so a screen reader reads it once, as the button's name.
+        button's <label>: it wraps like text, and a click on it clicks the button (so the
+        popover opens without script). The passage's text sits in a <span aria-hidden> inside
+        the label, and the button's aria-labelledby names that span directly: a hidden node
+        named directly still gives its text to the name (accname 1.2, step 2A), so the button
+        is called "passage (claim N, Status)" and a screen reader reads the passage once, as
+        that name, not again as the label's text. (aria-hidden on the <label> itself would do
+        the same, but HTML forbids it on a label associated with a control.)
         """
         context = self.ext.context
         status = context.site.statuses.get(claim.status)
         status_label = status.label if status else claim.status
         wrap = etree.Element("span", {"class": "claim", "data-status": claim.status})
         if label is not None:
-            text = etree.SubElement(wrap, "label", {"class": "claim-label", "aria-hidden": "true"})
-            text.text = label
+            text = etree.SubElement(wrap, "label", {"class": "claim-label"})
+            etree.SubElement(text, "span", {"aria-hidden": "true"}).text = label
         button = etree.SubElement(wrap, "button", {
             "type": "button",
             "class": "claim-trigger" + (" claim-trigger--text" if label is not None else " claim-trigger--marker"),
@@ -326,7 +330,7 @@ class ClaimsTreeprocessor(ExtensionPass):
         button.find("sup").text = util.AtomicString(str(number))
         hidden = button.find("span")
         if text is not None:
-            text.set("id", f"label-{cid}-{nth}")
+            text[0].set("id", f"label-{cid}-{nth}")
             text.set("for", ref)
             button.set("aria-labelledby", f"label-{cid}-{nth} {ref}")
             hidden.text = util.AtomicString(f" (claim {number}, {status_label})")

@@ -47,7 +47,9 @@ class TestClaimSyntax(TestCase):
         doc, errors = convert("Say [that *this* happened][^b] today.")
         assert errors == []
         # the passage is the button's <label> (a button cannot wrap like text), and names it
-        assert '<label aria-hidden="true" class="claim-label" for="ref-b-1" id="label-b-1">that <em>this</em> happened</label>' in doc.html
+        # (its text in an aria-hidden span the button's name points to: read once, as that name)
+        assert '<label class="claim-label" for="ref-b-1"><span aria-hidden="true" id="label-b-1">that <em>this</em> happened</span></label>' in doc.html
+        assert '<label aria-hidden' not in doc.html
         assert '<button aria-labelledby="label-b-1 ref-b-1" class="claim-trigger claim-trigger--text"' in doc.html
         assert 'type="button"><sup aria-hidden="true" class="claim-mark">1</sup><span class="visually-hidden"> (claim 1, Unverified)</span></button>' in doc.html
         assert "Sources: <a href=\"https://www.newsweek.com/\">Newsweek</a>; <span class=\"source-name\">Relatives</span>" in doc.html
