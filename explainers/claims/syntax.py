@@ -51,7 +51,7 @@ from ..fields import KEY_RE
 from ..model import Claim, Doc, Reference, Site, Source
 from . import checks
 from .links import check_links
-from .render import claim_details_html, endnote_html
+from .render import claim_details_html, endnote_html, status_meaning_html
 from .text import excerpt, plain, sentence_before
 
 # `[^id]` not preceded by a backslash. The lookbehind follows the bracket (it tests the same
@@ -88,6 +88,7 @@ class State:
     doc: Doc = field(default_factory=Doc)
     claim_text: dict[str, str] = field(default_factory=dict)
     built_html: set[int] = field(default_factory=set)  # stash indexes of HTML the builder made
+    meanings: dict[str, str] = field(default_factory=dict)  # status -> its panel line (ClaimInlineProcessor.status_meaning)
 
 
 class ClaimsExtension(Extension):
@@ -264,8 +265,23 @@ class ClaimInlineProcessor(InlineProcessor):
         # The panel's content is stashed as HTML: made as elements, it was most of a page's
         # tree, and every later pass (and the serializer) walked it only to leave it as it was.
         note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
-        panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context.sources, context.site, status_label, "span", note, self.ext.dates)))
+        meaning = self.status_meaning(claim.status, status)
+        panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context.sources, context.site, status_label, "span", note, self.ext.dates, meaning)))
         return wrap
+
+    def status_meaning(self, key: str, status) -> str:
+        """The panel's line on what its status means, with the methods page linked when the site has one (one per status and page)."""
+        made = self.ext.state.meanings
+        if key not in made:
+            context = self.ext.context
+            # the methods page is content/methods.md published as methods/ (the layouts' rule: the nav page with slug methods)
+            slug = context.slugs.get(METHODS_PAGE)
+            url = ((context.root + slug) if slug == METHODS_SLUG else None)
+            made[key] = status_meaning_html(status.description, url) if status and status.description else ""
+        return made[key]
+
+
+METHODS_PAGE, METHODS_SLUG = "methods.md", "methods/"
 
 
 class ExtensionPass(Treeprocessor):

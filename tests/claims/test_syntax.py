@@ -22,14 +22,28 @@ SITE = Site(
 )
 
 
-def convert(body, claims=None):
+def convert(body, claims=None, slugs=None):
     claims = claims or {
         "a": Claim("a", "verified", ("nw",), note="n", checked=dt.date(2026, 11, 27)),
         "b": Claim("b", "unverified", ("nw", "rel")),
     }
     md, ext = make_markdown()
-    context = Context(SITE, "page.md", "../", claims, SITE.sources, {"page.md": "page/", "other.md": "other/"}, frozenset({"img/x.png"}))
+    slugs = slugs or {"page.md": "page/", "other.md": "other/"}
+    context = Context(SITE, "page.md", "../", claims, SITE.sources, slugs, frozenset({"img/x.png"}))
     return ext.convert(context, body)
+
+
+def test_a_panel_says_what_its_status_means_and_links_the_methods_page():
+    site_with_methods = {"page.md": "page/", "other.md": "other/", "methods.md": "methods/"}
+    doc, errors = convert("Text.[^a] More.[^b]", slugs=site_with_methods)
+    assert errors == []
+    panel = doc.html.split('id="panel-a-1"')[1].split("</span></span>")[0]
+    assert '<span class="badge" data-status="verified">Verified</span><span class="status-meaning">d <a class="methods-ref" href="../methods/">How we check claims</a>' in panel
+    doc, errors = convert("Text.[^a]")
+    assert '<span class="status-meaning">d</span>' in doc.html, "no methods page, no link"
+    assert "methods-ref" not in doc.html
+    endnotes = doc.html.split('class="endnotes"')[1]
+    assert "status-meaning" not in endnotes, "the endnotes sit under the legend; their badges stay short"
 
 
 class TestClaimSyntax(TestCase):
