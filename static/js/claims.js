@@ -3,7 +3,8 @@
 // light dismiss, focus return and "one open at a time" come from the browser's popover API.
 // This script adds what the browser cannot: a hover preview for mouse users that meets
 // WCAG 1.4.13, a click on an open passage that closes it, highlighting of #claim-ID
-// endnotes, and placement of the panel where CSS anchor positioning is missing.
+// endnotes and of the passage an endnote's "Back to the text" (#ref-ID-N) leads to,
+// and placement of the panel where CSS anchor positioning is missing.
 // Everything is delegated from the document, so start-up costs the same for 10 claims or 1,000.
 (function () {
   "use strict";
@@ -197,8 +198,9 @@
     } catch (e) {
       return;
     }
-    var old = document.querySelectorAll(".endnote-list > li.is-target");
+    var old = document.querySelectorAll(".endnote-list > li.is-target, .claim.is-target");
     for (var i = 0; i < old.length; i++) old[i].classList.remove("is-target");
+    if (id.indexOf("ref-") === 0) return backToText(id, event);
     if (id.indexOf("claim-") !== 0) return;
     var note = document.getElementById(id);
     if (!note || note.tagName !== "LI") return;
@@ -207,6 +209,16 @@
     note.focus({ preventScroll: true });
     // at load, jump (the reader asked for this place); after a click in the page, CSS decides
     note.scrollIntoView({ block: "start", behavior: event ? "auto" : "instant" });
+  }
+
+  /** #ref-ID-N (an endnote's "Back to the text"): mark the whole passage and put focus on its marker. */
+  function backToText(id, event) {
+    var button = document.getElementById(id);
+    var c = button && button.classList.contains("claim-trigger") ? claimOf(button) : null;
+    if (!c) return;
+    c.claim.classList.add("is-target");  // CSS :target marks it too; the class also survives a later hash
+    button.focus({ preventScroll: true });  // focus alone opens nothing; a screen reader reads the passage
+    if (!event) button.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   // ---- print: the legend prints open ----
