@@ -50,7 +50,7 @@ from .. import fastmd, rawhtml
 from ..fields import KEY_RE
 from ..model import Claim, Doc, Reference, Site, Source
 from . import checks
-from .links import check_links
+from .links import check_links, note_links
 from .render import claim_details_html, endnote_html, status_meaning_html
 from .text import excerpt, plain, sentence_before
 
@@ -88,6 +88,7 @@ class State:
     doc: Doc = field(default_factory=Doc)
     claim_text: dict[str, str] = field(default_factory=dict)
     built_html: set[int] = field(default_factory=set)  # stash indexes of HTML the builder made
+    notes: dict[str, str] = field(default_factory=dict)  # claim id -> its note's HTML on this page (note_html)
     meanings: dict[str, str] = field(default_factory=dict)  # status -> its panel line (ClaimInlineProcessor.status_meaning)
 
 
@@ -130,6 +131,13 @@ class ClaimsExtension(Extension):
         """
         self.state.built_html.add(self.md.htmlStash.html_counter)
         return util.AtomicString(self.md.htmlStash.store(html_text))
+
+    def note_html(self, claim: Claim) -> str:
+        """A claim's note as this page shows it: links to pages and claims of the site made URLs (links.note_links), once a page."""
+        notes = self.state.notes
+        if claim.id not in notes:
+            notes[claim.id] = note_links(self, claim.note_html, self.ref_line(claim.id, 0))
+        return notes[claim.id]
 
     def ref_line(self, cid: str, nth: int) -> int:
         """The body line of the nth (0-based) reference to a claim, as the scan found it."""
@@ -264,7 +272,7 @@ class ClaimInlineProcessor(InlineProcessor):
         panel = etree.SubElement(wrap, "span", {"class": "claim-panel", "popover": "auto", "data-status": claim.status})
         # The panel's content is stashed as HTML: made as elements, it was most of a page's
         # tree, and every later pass (and the serializer) walked it only to leave it as it was.
-        note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
+        note = self.md.htmlStash.store(self.ext.note_html(claim)) if claim.note_html else ""
         meaning = self.status_meaning(claim.status, status)
         panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context.sources, context.site, status_label, "span", note, self.ext.dates, meaning)))
         return wrap
@@ -373,7 +381,7 @@ class ClaimsTreeprocessor(ExtensionPass):
             li = etree.SubElement(ol, "li", {"id": f"claim-{cid}", "data-status": claim.status})
             text = state.claim_text.get(cid)
             passage = excerpt(text, cid not in highlighted) if text else None
-            note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
+            note = self.md.htmlStash.store(self.ext.note_html(claim)) if claim.note_html else ""
             li.text = self.ext.stash_built(endnote_html(claim, context.sources, context.site, status_label, passage, note, refs.get(cid, []), self.ext.dates))
         return section
 
