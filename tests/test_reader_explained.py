@@ -22,7 +22,7 @@ def test_every_panel_says_what_its_status_means_and_links_the_methods_page(brows
     page = context.new_page()
     page.goto(base + "contract-soldiers/")
     facts = page.evaluate("""() => [...document.querySelectorAll('.prose .claim-panel')].map(p => {
-        const m = p.querySelector('.claim-head .status-meaning'), a = m && m.querySelector('a');
+        const m = p.querySelector(':scope > .status-meaning'), a = m && m.querySelector('a');
         return [p.dataset.status, m && m.textContent, a && a.getAttribute('href')]; })""")
     assert len(facts) >= 40
     for status, meaning, href in facts:

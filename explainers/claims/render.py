@@ -58,10 +58,10 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
     lexical order, escaped as it escapes), so the page reads as one document. Literal
     f-strings, not a general element writer: a page makes two of these per claim.
     `dates` remembers each date's text across pages (see cached_date). `meaning`
-    (status_meaning_html) follows the badge: what the status means, where the reader meets it.
+    (status_meaning_html) follows the badge and sources: what the status means, where the reader meets it.
     """
     text, attr = escape_text, escape_attribute
-    parts = [f'<{tag} class="claim-head"><span class="badge" data-status="{attr(claim.status)}">{text(status_label)}</span>{meaning}</{tag}>']
+    parts = [f'<{tag} class="claim-head"><span class="badge" data-status="{attr(claim.status)}">{text(status_label)}</span></{tag}>']
     names = []
     for key in claim.sources:
         source = sources.get(key)
@@ -73,6 +73,8 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
             names.append(f'<span class="source-name">{text(source.name)}</span>')
     heading = "Sources: " if len(claim.sources) > 1 else "Source: "
     parts.append(f'<{tag} class="claim-sources">{heading}{"; ".join(names)}</{tag}>')
+    if meaning:
+        parts.append(meaning)
     if note_placeholder:
         parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:

@@ -285,10 +285,10 @@
       panel.appendChild(kind);
       var parts = note.querySelectorAll(".claim-text, .claim-head, .claim-sources, .claim-note, .claim-evidence, .claim-history, .claim-checked");
       for (var i = 0; i < parts.length; i++) panel.appendChild(copy(parts[i], base));
-      var head = panel.querySelector(".claim-head");
+      var head = panel.querySelector(".claim-sources");
       var legend = doc.querySelector('.legend dt .badge[data-status="' + status + '"]');
       var meaning = legend && legend.parentNode.nextElementSibling;
-      if (head && meaning) head.appendChild(el("span", "status-meaning", meaning.textContent.trim()));
+      if (head && meaning) head.parentNode.insertBefore(el("p", "status-meaning", meaning.textContent.trim()), head.nextSibling);
     } else {
       panel.setAttribute("aria-label", "Preview of " + (page || "the page"));
       panel.appendChild(el("p", "xref-title", page));
