@@ -5,7 +5,9 @@
 Builds the site into a temporary folder, serves it on 127.0.0.1 and writes PNGs to
 screenshots/ (git-ignored): every page at 390 px (a phone) and 1280 px, in the light and
 dark colour schemes, plus an open claim panel, the status legend, an endnote reached by
-#claim-ID and the page as printed.
+#claim-ID and the page as printed; and, on the test fixture site (whose explainers link to
+each other), a preview of a link to another explainer's claim and a preview nested in a
+claim's panel (previews-*.png).
 """
 from __future__ import annotations
 
@@ -71,6 +73,44 @@ def shoot_explainer(page, url: str, out: Path, stem: str, size: str) -> list[Pat
     return written
 
 
+def shoot_previews(browser, out: Path) -> list[Path]:
+    """Cross-reference previews, on the fixture site: a body link's preview and one nested in a claim's panel."""
+    from conftest import make_site
+
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        site = make_site(Path(tmp))
+        first = site / "content" / "first.md"
+        first.write_text(first.read_text(encoding="utf-8").replace(
+            'note: "A claim whose id YAML would read as a number."',
+            'note: "A claim whose id YAML would read as a number; compare [the casualty estimate](second.md#claim-casualties)."'), encoding="utf-8")
+        if run_cli("build", "--site", str(site), "--out", str(Path(tmp) / "out")).code != 0:
+            return written
+        with serve_folder(Path(tmp) / "out", "/explainers/") as base:
+            for scheme in SCHEMES:
+                for size, (width, height) in WIDTHS.items():
+                    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                                  has_touch=size == "phone", is_mobile=size == "phone", reduced_motion="reduce")
+                    page = context.new_page()
+                    page.goto(base + "contract-soldiers/")
+                    button = page.locator(".prose > p a.xref[href='../second/#claim-casualties'] + .xref-button")
+                    button.scroll_into_view_if_needed()
+                    page.evaluate("window.scrollBy({top: -innerHeight / 3, behavior: 'instant'})")
+                    button.click()
+                    page.wait_for_timeout(300)
+                    written.append(snap(page, out / f"previews-xref-{size}-{scheme}.png"))
+                    page.keyboard.press("Escape")
+                    trigger = page.locator("button[data-claim='2024']")
+                    trigger.scroll_into_view_if_needed()
+                    page.evaluate("window.scrollBy({top: -innerHeight / 4, behavior: 'instant'})")
+                    trigger.click()
+                    page.locator(f"#{trigger.get_attribute('popovertarget')} .xref-button").click()
+                    page.wait_for_timeout(300)
+                    written.append(snap(page, out / f"previews-nested-{size}-{scheme}.png"))
+                    context.close()
+    return written
+
+
 def snap(page, path: Path, full: bool = False, selector: str | None = None) -> Path:
     """One screenshot; animations finished so the picture is the settled state."""
     if selector:
@@ -97,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with serve_folder(site, "/explainers/") as base:
                 written = shoot_pages(browser, base, args.out, args.only)
+            if not args.only:
+                written += shoot_previews(browser, args.out)
         finally:
             browser.close()
             manager.stop()

@@ -97,3 +97,21 @@ def test_every_trigger_is_a_named_native_button(page):
     })""")
     assert len(facts) >= 40
     assert all(f == ["BUTTON", "button", f[2], "auto", True, True] and f[2] for f in facts), facts[:3]
+
+
+def test_a_passage_is_its_buttons_name_and_is_read_once(page):
+    """A screen reader meets each highlighted passage once: as its button's name, never again as text."""
+    paragraphs = page.locator(".prose p:has(.claim-trigger--text)")
+    assert paragraphs.count() >= 10
+    checked = 0
+    for i in range(paragraphs.count()):
+        para = paragraphs.nth(i)
+        tree = para.aria_snapshot()
+        for passage, name in para.evaluate("""p => [...p.querySelectorAll('.claim-trigger--text')].map(b =>
+                [b.labels[0].textContent.replace(/\\s+/g, ' ').trim(), b.getAttribute('aria-labelledby')])"""):
+            assert name.split()[0].startswith("label-")
+            button = page.get_by_role("button", name=passage, exact=False)
+            assert button.count() >= 1, passage
+            assert tree.count(passage) == 1, f"{passage!r} read {tree.count(passage)} times:\n{tree}"
+            checked += 1
+    assert checked >= 20

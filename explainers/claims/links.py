@@ -6,7 +6,9 @@ converted: links to drafts and to anchors a page does not have.
 """
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 import urllib.parse
 import xml.etree.ElementTree as etree
 
@@ -14,7 +16,7 @@ from ..fields import SAFE_SCHEMES
 from ..model import Link, Page
 from ..rawhtml import url_scheme
 from .checks import Finding
-from .text import unstash
+from .text import plain, unstash
 
 # Files the builder writes beside the pages (SPEC 6): a body may link to them by these paths.
 GENERATED = ("claims/", "claims.json", "feed.xml", "sitemap.xml")
@@ -57,6 +59,8 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
         if not parts.path:
             if parts.fragment:
                 state.doc.links.append(Link(context.name, parts.fragment, line))
+                if parts.fragment.startswith("claim-"):
+                    add_preview(md, el, parents)
             continue
         path = urllib.parse.unquote(parts.path)
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
@@ -77,6 +81,8 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
                 continue
             url = (context.root + slug) or "./"
             el.set(attr, url + (f"#{parts.fragment}" if parts.fragment else ""))
+            if not parts.fragment or parts.fragment.startswith("claim-"):
+                add_preview(md, el, parents)
             continue
         target = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
         if target in ("./", "."):
@@ -87,6 +93,81 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
             ext.error(line, f"link to '{path}' points outside the site; write paths from the site root")
         else:
             ext.error(line, f"link to '{path}': no such file under static/ (links to pages end in .md; the builder also writes {', '.join(GENERATED)})")
+
+def add_preview(md, el: etree.Element, parents: dict) -> None:
+    """Mark a link to a page or a claim of this site as one claims.js previews, and put its preview button after it.
+
+    The button is `hidden`: without script it is neither seen nor reached (the link works
+    as ever), and CSS shows it where scripting is on, so claims.js does nothing to the page
+    until a preview is asked for. It is how a keyboard (Tab, Enter) or a touch screen (a tap
+    on the link follows it) asks for one.
+    """
+    parent = parents.get(el)
+    if el.tag != "a" or parent is None:
+        return
+    el.set("class", " ".join(filter(None, [el.get("class"), "xref"])))
+    name = plain(md, el) or unstash(md, el.get("href", ""))
+    button = etree.Element("button", {"type": "button", "class": "xref-button", "hidden": "hidden", "aria-label": f"Preview: {name}"})
+    button.tail, el.tail = el.tail, None
+    parent.insert(list(parent).index(el) + 1, button)
+
+
+NOTE_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+
+
+def note_links(ext, note_html: str, line: int) -> str:
+    """A note's HTML with its links to pages and claims of this site (`other.md#claim-id`, `#claim-id`) made
+    page URLs and checked as the body's are, each with its preview button; `line` is where errors are reported."""
+    if 'href="' not in note_html or ".md" not in note_html and 'href="#' not in note_html:
+        return note_html
+    root = etree.Element("span")
+    parents: dict = {}
+
+    def one(m: re.Match) -> str:
+        href = html.unescape(m.group(1))
+        if url_scheme(href) or urllib.parse.urlsplit(href).netloc:
+            return m.group(0)
+        link = etree.SubElement(root, "a", {"href": href})
+        parents[link] = root
+        before = len(ext.state.errors)
+        resolve_link(ext, link, href, line, parents)
+        out = f'<a class="{html.escape(link.get("class") or "", quote=True)}" href="{html.escape(link.get("href"), quote=True)}">{m.group(2)}</a>' if link.get("class") else \
+            f'<a href="{html.escape(link.get("href"), quote=True)}">{m.group(2)}</a>'
+        if link.get("class"):
+            text = html.unescape(re.sub(r"<[^>]*>", "", m.group(2)))
+            out += f'<button aria-label="{html.escape("Preview: " + " ".join(text.split()), quote=True)}" class="xref-button" hidden type="button"></button>'
+        root.remove(link)
+        return out if len(ext.state.errors) == before or link.get("href") != "#" else m.group(0)
+
+    return NOTE_LINK_RE.sub(one, note_html)
+
+
+def resolve_link(ext, el: etree.Element, value: str, line: int, parents: dict) -> None:
+    """A link to a page (`other.md[#id]`) or an anchor (`#id`) of this site: made a URL, recorded and previewed, or reported."""
+    context, state, md = ext.context, ext.state, ext.md
+    parts = urllib.parse.urlsplit(value)
+    if not parts.path:
+        if parts.fragment:
+            state.doc.links.append(Link(context.name, parts.fragment, line))
+            if parts.fragment.startswith("claim-"):
+                add_preview(md, el, parents)
+        return
+    path = urllib.parse.unquote(parts.path)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(context.name), path))
+    state.doc.links.append(Link(target, parts.fragment, line))
+    slug = context.slugs.get(target)
+    if slug is None:
+        if target in context.slugs:
+            return
+        exists = (context.site.root / "content" / target).is_file()
+        why = f"content/{target} is a draft, left out without --drafts" if exists else f"there is no page content/{target}"
+        ext.error(line, f"link to '{path}': {why}")
+        return
+    url = (context.root + slug) or "./"
+    el.set("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+    if not parts.fragment or parts.fragment.startswith("claim-"):
+        add_preview(md, el, parents)
+
 
 def nth_line(lines: list[str], raw: str, seen: dict[str, int]) -> int:
     """The body line of this occurrence of a link target, counting earlier identical ones."""

@@ -21,6 +21,10 @@ BATCHED_NOTE_RE = re.compile(r"[A-Za-z][^\n\r\t\x02\x03]*")
 
 
 
+# A link to a page of this site (`other.md`, `other.md#claim-id`) or to an anchor of the page (`#claim-id`).
+SITE_LINK_RE = re.compile(r"(?:[^:/?#\s][^:?#\s]*\.md)?(?:#[^\s]*)?\Z")
+
+
 class NoteRenderer:
     """Renders a claim's note: inline Markdown only, raw HTML shown as text, safe links only."""
 
@@ -68,6 +72,8 @@ class NoteRenderer:
         text, links = text_and_links(out)
         for href in links:
             scheme = url_scheme(href)  # never raises, unlike urlsplit on 'https://[x'
+            if not scheme and SITE_LINK_RE.match(href):
+                continue  # a page or claim of this site, in the body's form: checked with the body's links (links.note_links)
             if scheme not in SAFE_SCHEMES:
                 problems.append(checks.say("unsafe-note-link", href=href))
         return out, " ".join(text.split()), problems

@@ -43,15 +43,22 @@ def cached_date(value, dates: dict | None) -> str:
     return text
 
 
+def status_meaning_html(description: str, methods_url: str | None, methods_title: str = "How we check claims") -> str:
+    """What a status means, in one line, and the link to the methods page: for a panel, under its badge."""
+    link = f' <a class="methods-ref" href="{escape_attribute(methods_url)}">{escape_text(methods_title)}</a>' if methods_url else ""
+    return f'<span class="status-meaning">{escape_text(description)}{link}</span>'
+
+
 def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, status_label: str, tag: str, note_placeholder: str,
-                       dates: dict | None = None) -> list[str]:
+                       dates: dict | None = None, meaning: str = "") -> list[str]:
     """A claim's status, sources, note (already stashed), evidence, correction and checked date: one HTML string per part.
 
     The one writer of a claim's details, for its panel (`tag` "span") and its endnote ("p").
     Each element is written as Python-Markdown's serializer would write it (attributes in
     lexical order, escaped as it escapes), so the page reads as one document. Literal
     f-strings, not a general element writer: a page makes two of these per claim.
-    `dates` remembers each date's text across pages (see cached_date).
+    `dates` remembers each date's text across pages (see cached_date). `meaning`
+    (status_meaning_html) follows the badge and sources: what the status means, where the reader meets it.
     """
     text, attr = escape_text, escape_attribute
     parts = [f'<{tag} class="claim-head"><span class="badge" data-status="{attr(claim.status)}">{text(status_label)}</span></{tag}>']
@@ -66,6 +73,8 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
             names.append(f'<span class="source-name">{text(source.name)}</span>')
     heading = "Sources: " if len(claim.sources) > 1 else "Source: "
     parts.append(f'<{tag} class="claim-sources">{heading}{"; ".join(names)}</{tag}>')
+    if meaning:
+        parts.append(meaning)
     if note_placeholder:
         parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:

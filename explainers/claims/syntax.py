@@ -50,8 +50,8 @@ from .. import fastmd, rawhtml
 from ..fields import KEY_RE
 from ..model import Claim, Doc, Reference, Site, Source
 from . import checks
-from .links import check_links
-from .render import claim_details_html, endnote_html
+from .links import check_links, note_links
+from .render import claim_details_html, endnote_html, status_meaning_html
 from .text import excerpt, plain, sentence_before
 
 # `[^id]` not preceded by a backslash. The lookbehind follows the bracket (it tests the same
@@ -88,6 +88,8 @@ class State:
     doc: Doc = field(default_factory=Doc)
     claim_text: dict[str, str] = field(default_factory=dict)
     built_html: set[int] = field(default_factory=set)  # stash indexes of HTML the builder made
+    notes: dict[str, str] = field(default_factory=dict)  # claim id -> its note's HTML on this page (note_html)
+    meanings: dict[str, str] = field(default_factory=dict)  # status -> its panel line (ClaimInlineProcessor.status_meaning)
 
 
 class ClaimsExtension(Extension):
@@ -129,6 +131,13 @@ class ClaimsExtension(Extension):
         """
         self.state.built_html.add(self.md.htmlStash.html_counter)
         return util.AtomicString(self.md.htmlStash.store(html_text))
+
+    def note_html(self, claim: Claim) -> str:
+        """A claim's note as this page shows it: links to pages and claims of the site made URLs (links.note_links), once a page."""
+        notes = self.state.notes
+        if claim.id not in notes:
+            notes[claim.id] = note_links(self, claim.note_html, self.ref_line(claim.id, 0))
+        return notes[claim.id]
 
     def ref_line(self, cid: str, nth: int) -> int:
         """The body line of the nth (0-based) reference to a claim, as the scan found it."""
@@ -235,17 +244,21 @@ class ClaimInlineProcessor(InlineProcessor):
 
         A <button> is always laid out as an inline-block, so a long highlighted passage inside
         one would become a rectangle that breaks the paragraph. The passage is therefore the
-        button's <label>: it wraps like text, a click on it clicks the button (so the popover
-        opens without script), and it names the button through aria-labelledby. It is
-        aria-hidden so a screen reader reads it once, as the button's name.
+        button's <label>: it wraps like text, and a click on it clicks the button (so the
+        popover opens without script). The passage's text sits in a <span aria-hidden> inside
+        the label, and the button's aria-labelledby names that span directly: a hidden node
+        named directly still gives its text to the name (accname 1.2, step 2A), so the button
+        is called "passage (claim N, Status)" and a screen reader reads the passage once, as
+        that name, not again as the label's text. (aria-hidden on the <label> itself would do
+        the same, but HTML forbids it on a label associated with a control.)
         """
         context = self.ext.context
         status = context.site.statuses.get(claim.status)
         status_label = status.label if status else claim.status
         wrap = etree.Element("span", {"class": "claim", "data-status": claim.status})
         if label is not None:
-            text = etree.SubElement(wrap, "label", {"class": "claim-label", "aria-hidden": "true"})
-            text.text = label
+            text = etree.SubElement(wrap, "label", {"class": "claim-label"})
+            etree.SubElement(text, "span", {"aria-hidden": "true"}).text = label
         button = etree.SubElement(wrap, "button", {
             "type": "button",
             "class": "claim-trigger" + (" claim-trigger--text" if label is not None else " claim-trigger--marker"),
@@ -259,9 +272,24 @@ class ClaimInlineProcessor(InlineProcessor):
         panel = etree.SubElement(wrap, "span", {"class": "claim-panel", "popover": "auto", "data-status": claim.status})
         # The panel's content is stashed as HTML: made as elements, it was most of a page's
         # tree, and every later pass (and the serializer) walked it only to leave it as it was.
-        note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
-        panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context.sources, context.site, status_label, "span", note, self.ext.dates)))
+        note = self.md.htmlStash.store(self.ext.note_html(claim)) if claim.note_html else ""
+        meaning = self.status_meaning(claim.status, status)
+        panel.text = self.ext.stash_built(" ".join(claim_details_html(claim, context.sources, context.site, status_label, "span", note, self.ext.dates, meaning)))
         return wrap
+
+    def status_meaning(self, key: str, status) -> str:
+        """The panel's line on what its status means, with the methods page linked when the site has one (one per status and page)."""
+        made = self.ext.state.meanings
+        if key not in made:
+            context = self.ext.context
+            # the methods page is content/methods.md published as methods/ (the layouts' rule: the nav page with slug methods)
+            slug = context.slugs.get(METHODS_PAGE)
+            url = ((context.root + slug) if slug == METHODS_SLUG else None)
+            made[key] = status_meaning_html(status.description, url) if status and status.description else ""
+        return made[key]
+
+
+METHODS_PAGE, METHODS_SLUG = "methods.md", "methods/"
 
 
 class ExtensionPass(Treeprocessor):
@@ -326,7 +354,7 @@ class ClaimsTreeprocessor(ExtensionPass):
         button.find("sup").text = util.AtomicString(str(number))
         hidden = button.find("span")
         if text is not None:
-            text.set("id", f"label-{cid}-{nth}")
+            text[0].set("id", f"label-{cid}-{nth}")
             text.set("for", ref)
             button.set("aria-labelledby", f"label-{cid}-{nth} {ref}")
             hidden.text = util.AtomicString(f" (claim {number}, {status_label})")
@@ -353,7 +381,7 @@ class ClaimsTreeprocessor(ExtensionPass):
             li = etree.SubElement(ol, "li", {"id": f"claim-{cid}", "data-status": claim.status})
             text = state.claim_text.get(cid)
             passage = excerpt(text, cid not in highlighted) if text else None
-            note = self.md.htmlStash.store(claim.note_html) if claim.note_html else ""
+            note = self.md.htmlStash.store(self.ext.note_html(claim)) if claim.note_html else ""
             li.text = self.ext.stash_built(endnote_html(claim, context.sources, context.site, status_label, passage, note, refs.get(cid, []), self.ext.dates,
                                                         own_page=bool(context.root)))  # pages with a slug have claim pages
         return section

@@ -22,14 +22,28 @@ SITE = Site(
 )
 
 
-def convert(body, claims=None):
+def convert(body, claims=None, slugs=None):
     claims = claims or {
         "a": Claim("a", "verified", ("nw",), note="n", checked=dt.date(2026, 11, 27)),
         "b": Claim("b", "unverified", ("nw", "rel")),
     }
     md, ext = make_markdown()
-    context = Context(SITE, "page.md", "../", claims, SITE.sources, {"page.md": "page/", "other.md": "other/"}, frozenset({"img/x.png"}))
+    slugs = slugs or {"page.md": "page/", "other.md": "other/"}
+    context = Context(SITE, "page.md", "../", claims, SITE.sources, slugs, frozenset({"img/x.png"}))
     return ext.convert(context, body)
+
+
+def test_a_panel_says_what_its_status_means_and_links_the_methods_page():
+    site_with_methods = {"page.md": "page/", "other.md": "other/", "methods.md": "methods/"}
+    doc, errors = convert("Text.[^a] More.[^b]", slugs=site_with_methods)
+    assert errors == []
+    panel = doc.html.split('id="panel-a-1"')[1]
+    assert '</span> <span class="status-meaning">d <a class="methods-ref" href="../methods/">How we check claims</a></span>' in panel.split('class="claim-note"')[0]
+    doc, errors = convert("Text.[^a]")
+    assert '<span class="status-meaning">d</span>' in doc.html, "no methods page, no link"
+    assert "methods-ref" not in doc.html
+    endnotes = doc.html.split('class="endnotes"')[1]
+    assert "status-meaning" not in endnotes, "the endnotes sit under the legend; their badges stay short"
 
 
 class TestClaimSyntax(TestCase):
@@ -47,7 +61,9 @@ class TestClaimSyntax(TestCase):
         doc, errors = convert("Say [that *this* happened][^b] today.")
         assert errors == []
         # the passage is the button's <label> (a button cannot wrap like text), and names it
-        assert '<label aria-hidden="true" class="claim-label" for="ref-b-1" id="label-b-1">that <em>this</em> happened</label>' in doc.html
+        # (its text in an aria-hidden span the button's name points to: read once, as that name)
+        assert '<label class="claim-label" for="ref-b-1"><span aria-hidden="true" id="label-b-1">that <em>this</em> happened</span></label>' in doc.html
+        assert '<label aria-hidden' not in doc.html
         assert '<button aria-labelledby="label-b-1 ref-b-1" class="claim-trigger claim-trigger--text"' in doc.html
         assert 'type="button"><sup aria-hidden="true" class="claim-mark">1</sup><span class="visually-hidden"> (claim 1, Unverified)</span></button>' in doc.html
         assert "Sources: <a href=\"https://www.newsweek.com/\">Newsweek</a>; <span class=\"source-name\">Relatives</span>" in doc.html
