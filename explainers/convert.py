@@ -98,6 +98,8 @@ class Converter:
             self.md, self.ext = make_markdown(self.fast)  # the failed parse leaves state behind that reset() does not clear
         for line, message in errors:
             result.convert_problems.error(page.rel, page.body_line + line - 1, message)
+        for claim in page.claims.values():  # as the page shows it: links to this site's pages made URLs from here
+            claim.note_html = self.ext.state.notes.get(claim.id, claim.note_html)
         result.slug_deps = {key: slug_dep(site, slugs, key) for key in lookups.used}
         result.all_slugs = lookups.all
         return result

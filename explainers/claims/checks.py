@@ -46,7 +46,7 @@ MESSAGES = {
     "defined-both-ways": "'{cid}' is defined both as a claim in the front matter and as a footnote '[^{cid}]:' in the body; rename one",
     "reference-inside-link": "claim reference '[^{cid}]' sits inside a link; a button cannot go inside a link, so move it out",
     "note-not-inline": "a note may hold inline Markdown only (no lists, headings or paragraphs)",
-    "unsafe-note-link": "the note links to '{href}'; only http:, https: and mailto: links are allowed",
+    "unsafe-note-link": "the note links to '{href}'; a note may link to http:, https: and mailto: addresses and to this site's pages and claims (other.md, other.md#claim-id, #claim-id)",
     "in-note": "claim '{cid}': {message}",
 }
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..model import Claim, Page, Site, Source, Status, newest_first
+from .links import note_moved
 
 HOME_KEY = "index"  # the filter value of the home page, whose slug is "" ("index" is a reserved slug)
 
@@ -36,6 +37,10 @@ class Entry:
     status: Status
     sources: tuple[Source, ...]
     changes: tuple[Change, ...]  # newest first
+
+    def note_at(self, to_url: str) -> Markup:
+        """The claim's note as the page at `to_url` of this site shows it (its links to this site's pages made relative to there)."""
+        return Markup(note_moved(self.claim.note_html, self.page.url, to_url))
 
     @property
     def anchor(self) -> str:

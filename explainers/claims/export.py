@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..model import Page, Site
 from .entries import Entry, claim_page_url, claim_url, status_of
+from .links import note_moved
 
 EXPORT = "claims.json"
 EXPORT_VERSION = 1
@@ -45,7 +46,7 @@ def export_line(site: Site, entry: Entry, page_json: str) -> str:
     """
     claim, s, j = entry.claim, encode_basestring, json_text
     sources = ", ".join(f'{{"key": {s(src.key)}, "name": {s(src.name)}, "url": {j(src.url)}}}' for src in entry.sources)
-    note = f'{{"text": {s(claim.note_text)}, "html": {s(claim.note_html)}}}' if claim.note else "null"
+    note = f'{{"text": {s(claim.note_text)}, "html": {s(note_moved(claim.note_html, entry.page.url, None, site))}}}' if claim.note else "null"
     history = ", ".join(
         f'{{"date": {s(h.date.isoformat())}, "status": {{"key": {s(h.status)}, "label": {s(status_of(site, h.status).label)}}}, "note": {j(h.note)}}}'
         for h in claim.history

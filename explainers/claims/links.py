@@ -199,3 +199,28 @@ def site_findings(page: Page, by_name: dict[str, Page]) -> list[Finding]:
             where = "this page" if target is page else f"content/{link.target}"
             found.append(Finding("missing-anchor", line, f"link to '#{link.fragment}': {where} has no such anchor"))
     return found
+
+
+HREF_RE = re.compile(r'href="([^"]*)"')
+PREVIEW_BUTTON_RE = re.compile(r'<button aria-label="[^"]*" class="xref-button" hidden type="button"></button>')
+
+
+def note_moved(note_html: str, from_url: str, to_url: str | None, site=None) -> str:
+    """A claim's note, written for its page at `from_url` ("" or "slug/"), as the page at `to_url` must show it.
+
+    Its links to pages and claims of this site are relative to its own page; elsewhere (the
+    ledger, a claim's page, the corrections log) they are made relative to that page, and
+    absolute when `to_url` is None (claims.json). Their preview buttons stay on the explainer.
+    """
+    if 'href="' not in note_html:
+        return note_html
+
+    def one(m: re.Match) -> str:
+        href = html.unescape(m.group(1))
+        if url_scheme(href) or href.startswith("//"):
+            return m.group(0)
+        target = urllib.parse.urljoin("/" + from_url, href)[1:]  # the path from the site root
+        moved = site.absolute(target) if to_url is None else "../" * to_url.count("/") + (target or "./")
+        return f'href="{html.escape(moved, quote=True)}"'
+
+    return HREF_RE.sub(one, PREVIEW_BUTTON_RE.sub("", note_html).replace('<a class="xref" href=', "<a href="))

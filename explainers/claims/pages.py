@@ -22,6 +22,7 @@ from .. import feeds
 from ..cache import digest
 from ..model import Page, Site
 from .entries import Entry, claim_page_path
+from .links import note_moved
 from .export import badge_path, claim_review, json_text_compact, publisher, ratings
 
 KINDS = ("claim", "embed")
@@ -135,7 +136,7 @@ def correction_lines(entries: list[Entry]) -> str:
     for entry in entries:
         path = claim_page_path(entry)
         for change in entry.changes:
-            note = Markup(change.note_html)
+            note = Markup(note_moved(str(change.note_html), entry.page.url, "corrections/"))
             lines.append(json.dumps({
                 "date": change.date.isoformat(), "page_date": entry.page.date.isoformat(), "slug": entry.page.slug,
                 "number": entry.number, "path": path, "title": entry.page.title, "text": entry.text or entry.claim.id,

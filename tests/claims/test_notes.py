@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from conftest import markdown_pages, notes_in
-from explainers.claims import notes as notes_module
+from explainers.claims import checks, notes as notes_module
 from explainers.claims.notes import BATCHED_NOTE_RE, NoteRenderer, _links, text_and_links
 from explainers.claims.text import strip_tags
 from explainers.convert import Converter
@@ -118,7 +118,7 @@ def parser_render(note: str) -> tuple[str, str, list[str]]:
         problems.append("a note may hold inline Markdown only (no lists, headings or paragraphs)")
     for href in _links(out):
         if url_scheme(href) not in SAFE_SCHEMES:
-            problems.append(f"the note links to '{href}'; only http:, https: and mailto: links are allowed")
+            problems.append(checks.say("unsafe-note-link", href=href))
     return out, " ".join(strip_tags(out).split()), problems
 
 
@@ -170,4 +170,4 @@ def test_a_note_of_simple_tags_is_read_without_html_parser(monkeypatch):
     monkeypatch.setattr(notes_module, "_links", None)
     html, text, problems = NOTES.render("Told *Meduza* &amp; `x<y`: [it](https://x.org/?a=1&b=2) and [j](javascript:x)")
     assert text == "Told Meduza & x<y: it and j"
-    assert problems == ["the note links to 'javascript:x'; only http:, https: and mailto: links are allowed"]
+    assert problems == ["the note links to 'javascript:x'; a note may link to http:, https: and mailto: addresses and to this site's pages and claims (other.md, other.md#claim-id, #claim-id)"]
