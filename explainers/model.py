@@ -160,8 +160,8 @@ class Page:
         for claim in self.claims.values():
             tally[claim.status] = tally.get(claim.status, 0) + 1
             cited.update(self.sources[key].name for key in claim.sources if key in self.sources)
-        claims = tuple(ClaimFacts.of(c, c.id in used) for c in self.claims.values())
-        return Facts(len(self.claims), tally, frozenset(cited), claims, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
+        rows = tuple((c.id, c.line, c.id in used, c.checked.toordinal() if c.checked else 0) for c in self.claims.values())
+        return Facts(len(self.claims), tally, frozenset(cited), rows, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
 
 
 def newest_first(pages) -> list[Page]:
@@ -171,7 +171,11 @@ def newest_first(pages) -> list[Page]:
 
 @dataclass(frozen=True)
 class ClaimFacts:
-    """What the site-wide rules (claims/checks.py) read of one claim, kept in the site index."""
+    """What the site-wide rules (claims/checks.py) read of one claim.
+
+    `check` makes them from whole pages; a build, whose rules read only `referenced` and
+    `checked`, from the site index's rows (`light`), the rest left as a claim in order.
+    """
 
     id: str
     line: int
@@ -184,6 +188,12 @@ class ClaimFacts:
     changed: dt.date | None = None  # when its status last changed: `checked`, for a claim with a history
     home_page: bool = False  # its `url` (the evidence, and where ClaimReview says it appeared) is a site's home page
     repeated_source: str | None = None  # a source key its `sources` name twice
+
+    @classmethod
+    def light(cls, row: tuple[str, int, bool, int]) -> ClaimFacts:
+        """A claim as a build's rules read it, from its row in Facts.claim_rows."""
+        cid, line, referenced, checked = row
+        return cls(cid, line, "", referenced, True, dt.date.fromordinal(checked) if checked else None, True)
 
     @classmethod
     def of(cls, claim: Claim, referenced: bool) -> ClaimFacts:
@@ -211,7 +221,9 @@ class Facts:
     claims: int  # how many claims the page defines
     tally: dict[str, int]  # status key -> how many of its claims have it
     cited: frozenset[str]  # names of the sources its claims cite
-    claim_facts: tuple[ClaimFacts, ...]  # what the site-wide claim rules read, in the claims' order
+    # (id, line, referenced, checked as an ordinal or 0) of each claim, in the claims' order: what
+    # a build's claim rules read (claims/checks.py); plain tuples, since an edit unpickles them all
+    claim_rows: tuple[tuple[str, int, bool, int], ...]
     links: tuple[Link, ...]
     # the page's anchors, one per line: one string to unpickle instead of a set of fifty,
     # since an edit loads every page's Facts with the site index

@@ -27,5 +27,5 @@ def check_site(site: Site, pages: list[Page], problems: Problems, strict: bool, 
             problems.error(page.rel, 1, f"slug '{page.slug}' is also the slug of {by_slug[page.slug].rel}; two pages cannot share a URL")
         else:
             by_slug[page.slug] = page
-        checks.report(problems, page.rel, checks.site_findings(site, page, today), strict)
+        checks.report(problems, page.rel, checks.site_findings(site, page, today, strict), strict)
         checks.report(problems, page.rel, links.site_findings(page, by_name), strict)

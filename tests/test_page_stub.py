@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import make_site
 from explainers import cache
 from explainers.builder import build, load
-from explainers.model import Page, PageStub
+from explainers.model import ClaimFacts, Page, PageStub
 
 
 def pages_of(site: Path) -> list[Page]:
@@ -56,9 +56,8 @@ def test_facts_of_a_page(tmp_path: Path):
         first = sorted(page.doc.anchors)[0]
         assert not facts.has_anchor(first[:-1]) or first[:-1] in page.doc.anchors
     used = {ref.claim for ref in page.doc.references}
-    assert [c.id for c in facts.claim_facts] == list(page.claims)
-    assert [c.checked for c in facts.claim_facts] == [c.checked for c in page.claims.values()]
-    assert [(c.referenced, c.noted) for c in facts.claim_facts] == [(c.id in used, bool(c.note)) for c in page.claims.values()]
+    assert [row[:3] for row in facts.claim_rows] == [(c.id, c.line, c.id in used) for c in page.claims.values()]
+    assert [ClaimFacts.light(row).checked for row in facts.claim_rows] == [c.checked for c in page.claims.values()]
 
 
 def test_check_from_the_index_reports_what_a_clean_check_does(tmp_path: Path):

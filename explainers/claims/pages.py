@@ -96,7 +96,7 @@ class ClaimPages:
         files: dict[str, bytes | Path] = {}
         for page in published(listed):
             key = keys.get(page.name)
-            rels = [(file_of(page, fact.id, kind), kind) for fact in page.facts.claim_facts for kind in KINDS]
+            rels = [(file_of(page, row[0], kind), kind) for row in page.facts.claim_rows for kind in KINDS]
             if key:
                 for rel, kind in rels:
                     reuse.keys[rel] = f"{key}:{kind}"
