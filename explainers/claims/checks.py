@@ -73,6 +73,7 @@ LEVELS: dict[str, tuple[str | None, str | None]] = {
     "link-to-draft": ("warning", "error"),  # links.site_findings
     "missing-anchor": ("warning", "error"),
 }
+BUILD_RULES = frozenset(rule for rule, (level, _) in LEVELS.items() if level)  # what a build reports
 # Statuses that say evidence settled the claim: a reader must be able to follow that evidence.
 EVIDENCE_STATUSES = ("verified", "disputed", "refuted")
 
@@ -121,7 +122,7 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
     claim (Facts.claim_rows), so an edit loads no other page to check it.
     """
     if not strict:
-        rules = {rule for rule, (level, _) in LEVELS.items() if level}
+        rules = BUILD_RULES
         stale_before = (today - dt.timedelta(days=site.stale_after_days)).toordinal()
         return [finding for row in page.facts.claim_rows if not row[2] or 0 < row[3] < stale_before
                 for finding in claim_findings(site, page, ClaimFacts.light(row), today, rules)]
