@@ -52,7 +52,7 @@ from ..model import Claim, Doc, Reference, Site, Source
 from . import checks
 from .links import check_links, note_links
 from .render import claim_details_html, endnote_html, status_meaning_html
-from .text import excerpt, plain, sentence_before
+from .text import bracketed, excerpt, plain, sentence_before
 
 # `[^id]` not preceded by a backslash. The lookbehind follows the bracket (it tests the same
 # character) so that the expression starts with a literal, which the regex engine jumps to.
@@ -60,7 +60,6 @@ REF_RE = re.compile(r"\[(?<!\\\[)\^([^\]\s]+)\]")
 FOOTNOTE_DEF_RE = re.compile(r"^[ ]{0,3}\[\^([^\]]*)\]:")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
-BRACKET_RE = re.compile(r"[\[\]]")
 
 
 @dataclass
@@ -144,13 +143,6 @@ class ClaimsExtension(Extension):
         lines = self.state.ref_lines.get(cid) or [1]
         return lines[min(nth, len(lines) - 1)]
 
-    def line_of(self, needle: str) -> int:
-        """The first body line holding `needle`, for things the tree no longer places."""
-        for number, line in enumerate(self.state.lines, 1):
-            if needle in line:
-                return number
-        return 1
-
 
 class ScanPreprocessor(Preprocessor):
     """Records, per claim id, the body lines that reference it, outside fenced code and code spans."""
@@ -196,7 +188,7 @@ class ClaimInlineProcessor(InlineProcessor):
         if data.startswith("[^", start):
             label, ref_at = None, start
         else:
-            label, ref_at, closed = self.get_label(data, m.end(0))
+            label, ref_at, closed = bracketed(data, m.end(0))
             if not closed or not data.startswith("[^", ref_at):
                 return None, None, None
         close = data.find("]", ref_at)
@@ -218,26 +210,6 @@ class ClaimInlineProcessor(InlineProcessor):
             self.ext.error(self.ext.ref_line(inner, 0), checks.say("nested-reference", inner=inner, cid=cid))
             return None, None, None
         return self.build(context.claims[cid], label), start, close + 1
-
-    @staticmethod
-    def get_label(data: str, index: int) -> tuple[str, int, bool]:
-        """The text between balanced brackets starting at index; (text, index after ']', closed).
-
-        A bracket right after a backslash does not count. Only brackets change the depth, so
-        the loop visits them alone, not every character of a long label.
-        """
-        depth = 1
-        for m in BRACKET_RE.finditer(data, index):
-            pos = m.start()
-            if data[pos - 1] == "\\":
-                continue
-            if m.group() == "[":
-                depth += 1
-            else:
-                depth -= 1
-                if depth == 0:
-                    return data[index:pos], pos + 1, True
-        return "", len(data), False
 
     def build(self, claim: Claim, label: str | None) -> etree.Element:
         """The wrapper with label, trigger and panel; numbers and ids are set later in reading order.

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from markdown import util
 
 ESCAPED_RE = re.compile(f"{util.STX}(\\d+){util.ETX}")  # an escaped character's placeholder
+BRACKET_RE = re.compile(r"[\[\]]")
 # Where a sentence ends: its last character, closing quotes or brackets, then white space.
 SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'”’)]*\s+")
 
@@ -128,3 +129,23 @@ def strip_tags(fragment) -> str:
     parser.feed(fragment)
     parser.close()
     return "".join(parser.parts)
+
+
+def bracketed(data: str, index: int) -> tuple[str, int, bool]:
+        """The text between balanced brackets starting at index; (text, index after ']', closed).
+
+        A bracket right after a backslash does not count. Only brackets change the depth, so
+        the loop visits them alone, not every character of a long label.
+        """
+        depth = 1
+        for m in BRACKET_RE.finditer(data, index):
+            pos = m.start()
+            if data[pos - 1] == "\\":
+                continue
+            if m.group() == "[":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return data[index:pos], pos + 1, True
+        return "", len(data), False

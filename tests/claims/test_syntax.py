@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from explainers.claims.notes import NoteRenderer
-from explainers.claims.syntax import CODE_SPAN_RE, FENCE_RE, FOOTNOTE_DEF_RE, REF_RE, ClaimInlineProcessor, Context, ScanPreprocessor, make_markdown
+from explainers.claims.syntax import CODE_SPAN_RE, FENCE_RE, FOOTNOTE_DEF_RE, REF_RE, Context, ScanPreprocessor, make_markdown
 from explainers.model import Claim, Site, Source, Status
 from hypothesis import given, strategies as st
 from markdown.test_tools import TestCase
 from pathlib import Path
 import datetime as dt
 import re
-from conftest import examples
 
 
 # --- The claims extension on its own, with Python-Markdown's test tools.
@@ -144,39 +143,6 @@ def test_notes_are_inline_markdown_with_html_escaped():
     assert problems == []
     _, _, problems = NoteRenderer().render("[x](javascript:alert(1))")
     assert problems and "javascript" in problems[0]
-
-
-# --- ClaimInlineProcessor.get_label, visiting brackets only, gives what the loop over every character gave.
-
-def reference(data: str, index: int) -> tuple[str, int, bool]:
-    """get_label as it was: one step per character."""
-    depth = 1
-    for pos in range(index, len(data)):
-        c = data[pos]
-        if c == "\\":
-            continue
-        if c == "[" and data[pos - 1] != "\\":
-            depth += 1
-        elif c == "]" and data[pos - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return data[index:pos], pos + 1, True
-    return "", len(data), False
-
-
-TEXT = st.lists(st.sampled_from(list("[]\\^a *`") + ["\\[", "\\]", "\\\\", "[^a]", "][^b]"]), max_size=30).map("".join)
-
-
-@examples(400)
-@given(TEXT, st.integers(0, 40))
-def test_get_label_is_the_character_loop(data, index):
-    assert ClaimInlineProcessor.get_label(data, index) == reference(data, index)
-
-
-@examples(400)
-@given(st.text(max_size=50), st.integers(0, 55))
-def test_get_label_on_any_text(data, index):
-    assert ClaimInlineProcessor.get_label(data, index) == reference(data, index)
 
 
 # --- The claims scan finds the same references as before it skipped lines and reordered REF_RE.

@@ -1,7 +1,7 @@
 """A claim's passage as plain text: sentences, placeholders put back, tags stripped."""
 from __future__ import annotations
 
-from explainers.claims.text import split_sentences, strip_tags, unstash
+from explainers.claims.text import bracketed, split_sentences, strip_tags, unstash
 from hypothesis import given, strategies as st
 from markdown import util
 import html
@@ -60,3 +60,36 @@ def test_unstash_gives_what_the_substitutions_give(text, atomic):
     got = unstash(MD, text)
     assert got == reference(MD, text)
     assert type(got) is str
+
+
+# --- bracketed (a claim's label), visiting brackets only, gives what the loop over every character gave.
+
+def reference_bracketed(data: str, index: int) -> tuple[str, int, bool]:
+    """bracketed as it was: one step per character."""
+    depth = 1
+    for pos in range(index, len(data)):
+        c = data[pos]
+        if c == "\\":
+            continue
+        if c == "[" and data[pos - 1] != "\\":
+            depth += 1
+        elif c == "]" and data[pos - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return data[index:pos], pos + 1, True
+    return "", len(data), False
+
+
+TEXT = st.lists(st.sampled_from(list("[]\\^a *`") + ["\\[", "\\]", "\\\\", "[^a]", "][^b]"]), max_size=30).map("".join)
+
+
+@examples(400)
+@given(TEXT, st.integers(0, 40))
+def test_bracketed_is_the_character_loop(data, index):
+    assert bracketed(data, index) == reference_bracketed(data, index)
+
+
+@examples(400)
+@given(st.text(max_size=50), st.integers(0, 55))
+def test_bracketed_on_any_text(data, index):
+    assert bracketed(data, index) == reference_bracketed(data, index)
