@@ -3,14 +3,16 @@
     claims/index.html    the ledger's first view: every claim in one table on a small site
                          (at most ONE_PAGE_MAX claims), else a table of explainers with their
                          claims by status, each linking to its own ledger page
-    claims/SLUG.html     one explainer's claims (claims/home.page.html: the home page's), on every site
+    claims/SLUG/         one explainer's claims (claims/index/: the home page's), on every site
     claims.json          the index of explainers (and, on a small site, every claim too)
-    SLUG/claims.json     one explainer's claims (claims/home.page.json: the home page's)
+    SLUG/claims.json     one explainer's claims (claims/index/claims.json: the home page's)
 
 Each page's rows and claims.json lines are rendered once per version of the page
-(render.Parts keeps them) by layouts/partials/ledger-rows.html and export.export_lines,
-and spliced into the files that hold them. The per-explainer ledger pages sit in claims/
-beside the ledger, so the same rows, with the same relative links, serve both.
+(render.Parts keeps them, as the pieces "ledger" and "export", made with the page in its
+render worker) by layouts/partials/ledger-rows.html and export.export_lines, and spliced
+into the files that hold them. The rows are made for the explainer's own ledger page; a
+small site's one-table ledger, one folder up, has its own piece of them ("ledger-all"),
+made in the build's process when first asked for and kept the same way.
 """
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ LEDGER = "claims/index.html"
 # A site with at most this many claims has them all on claims/index.html (and in claims.json):
 # about 1 KB of HTML and 0.75 KB of JSON a claim, so the first view stays a few hundred KB.
 ONE_PAGE_MAX = 300
-HOME_FILE = "home.page"  # the home page's files in claims/: a dot no slug can have
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,18 @@ def corrections(entries: list[Entry]) -> list[tuple[Entry, Change]]:
     return sorted(found, key=lambda pair: (pair[1].date, -pair[0].number), reverse=True)
 
 
-def ledger_name(page: Page) -> str:
-    """The file name, in claims/, of a page's own ledger page (without its extension)."""
-    return page.slug or HOME_FILE
+def ledger_path(page: Page) -> str:
+    """A page's own ledger page from the site root: claims/SLUG/ (claims/index/ for the home page; "index" is no slug)."""
+    return f"claims/{page.slug or HOME_KEY}/"
 
 
 def ledger_file(page: Page) -> str:
-    """A page's own ledger page from the site root: claims/SLUG.html."""
-    return f"claims/{ledger_name(page)}.html"
+    return f"{ledger_path(page)}index.html"
 
 
 def export_file(page: Page) -> str:
-    """A page's own claims.json from the site root: SLUG/claims.json (claims/home.page.json for the home page)."""
-    return f"{page.url}{EXPORT}" if page.slug else f"claims/{HOME_FILE}.json"
+    """A page's own claims.json from the site root: SLUG/claims.json (claims/index/claims.json for the home page)."""
+    return f"{page.url}{EXPORT}" if page.slug else f"{ledger_path(page)}{EXPORT}"
 
 
 def template_globals(site: Site, env, parts) -> dict:
@@ -83,9 +83,11 @@ def template_globals(site: Site, env, parts) -> dict:
             made[page.name] = page_entries(site, page)
         return made[page.name]
 
-    def ledger_rows(page: Page) -> Markup:
-        """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in)."""
-        return parts.stand_in(page, "ledger", lambda: rows_html(env, claim_entries(page)))
+    def ledger_rows(page: Page, own: bool = True) -> Markup:
+        """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in): for its own ledger page, or for claims/."""
+        if own:
+            return parts.stand_in(page, "ledger", lambda: rows_html(env, claim_entries(page)))
+        return parts.stand_in(page, "ledger-all", lambda: rows_html(env, claim_entries(page), "claims/"))
 
     return {
         "claim_entries": claim_entries,
@@ -109,12 +111,14 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
     }
 
 
-def rows_html(env, entries: list[Entry]) -> str:
+def rows_html(env, entries: list[Entry], here: str | None = None) -> str:
     """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries().
 
-    Relative to claims/: they serve claims/index.html and claims/SLUG.html alike.
+    Their links are relative to `here`, by default the page's own ledger page (claims/SLUG/).
     """
-    return env.get_template("partials/ledger-rows.html").render(entries=entries, root="../").strip()
+    here = here or (ledger_path(entries[0].page) if entries else "claims/")
+    root = "../" * here.count("/")
+    return env.get_template("partials/ledger-rows.html").render(entries=entries, root=root, here=here).strip()
 
 
 def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summary]:
@@ -124,7 +128,7 @@ def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summa
     for page in pages:
         tally = page.facts.tally
         cited = sorted(source_index[n] for n in page.facts.cited if n in source_index)
-        found.append(Summary(page, f"{ledger_name(page)}.html", sum(tally.values()),
+        found.append(Summary(page, f"{page.slug or HOME_KEY}/", sum(tally.values()),
                              tuple(tally.get(o.value, 0) for o in options["status"]), " ".join(sorted(cited, key=int))))
     return found
 
@@ -142,10 +146,10 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     options = ledger_options(site, ordered)
     template = env.get_template("claims.html")
-    common = {"page": None, "root": "../", "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
+    common = {"page": None, "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
     files: dict[str, bytes | Path] = {}
     files[LEDGER] = splice(LEDGER, template.render(
-        url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
+        root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
         claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
         explainers=[] if whole else summaries(ordered, options), **common,
     ))
@@ -154,14 +158,14 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
         rel = ledger_file(page)
         tally = page.facts.tally
         files[rel] = splice(rel, template.render(
-            url_path=f"claims/{ledger_name(page)}.html", meta_title=f"Claims in {page.title}", ledger_pages=[page],
+            url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
             options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
-            whole=True, own=page, own_json=export_file(page), explainers=[], **common,
+            root="../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
         ))
         rel = export_file(page)
         lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))
-        files[rel] = splice(rel, explainer_document(site, index_entry(site, page, export_file(page), ledger_file(page)), lines))
-    index = [index_entry(site, page, export_file(page), ledger_file(page)) for page in ordered]
+        files[rel] = splice(rel, explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines))
+    index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
     if whole:
         lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
         files[EXPORT] = splice(EXPORT, export_document(site, index, lines))
