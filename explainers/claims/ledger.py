@@ -3,15 +3,15 @@
     claims/index.html    the ledger's first view: every claim in one table on a small site
                          (at most ONE_PAGE_MAX claims), else a table of explainers with their
                          claims by status, each linking to its own ledger page
-    claims/SLUG/         one explainer's claims (claims/index/: the home page's), on every site
+    claims/in/SLUG/      one explainer's claims (claims/in/index/: the home page's), on every site
     claims.json          the index of explainers (and, on a small site, every claim too)
-    SLUG/claims.json     one explainer's claims (claims/index/claims.json: the home page's)
+    SLUG/claims.json     one explainer's claims (claims/in/index/claims.json: the home page's)
 
 Each page's rows and claims.json lines are rendered once per version of the page
 (render.Parts keeps them, as the pieces "ledger" and "export", made with the page in its
 render worker) by layouts/partials/ledger-rows.html and export.export_lines, and spliced
 into the files that hold them. The rows are made for the explainer's own ledger page; a
-small site's one-table ledger, one folder up, has its own piece of them ("ledger-all"),
+small site's one-table ledger, two folders up, has its own piece of them ("ledger-all"),
 made in the build's process when first asked for and kept the same way.
 """
 from __future__ import annotations
@@ -55,8 +55,12 @@ def corrections(entries: list[Entry]) -> list[tuple[Entry, Change]]:
 
 
 def ledger_path(page: Page) -> str:
-    """A page's own ledger page from the site root: claims/SLUG/ (claims/index/ for the home page; "index" is no slug)."""
-    return f"claims/{page.slug or HOME_KEY}/"
+    """A page's own ledger page from the site root: claims/in/SLUG/ (claims/in/index/ for the home page; "index" is no slug).
+
+    Not claims/SLUG/ nor SLUG/claims/: those folders are a claim's page (EXPLAINER/claims/ID/)
+    and where a draft or the home page, which have none, must have nothing.
+    """
+    return f"claims/in/{page.slug or HOME_KEY}/"
 
 
 def ledger_file(page: Page) -> str:
@@ -64,7 +68,7 @@ def ledger_file(page: Page) -> str:
 
 
 def export_file(page: Page) -> str:
-    """A page's own claims.json from the site root: SLUG/claims.json (claims/index/claims.json for the home page)."""
+    """A page's own claims.json from the site root: SLUG/claims.json (claims/in/index/claims.json for the home page)."""
     return f"{page.url}{EXPORT}" if page.slug else f"{ledger_path(page)}{EXPORT}"
 
 
@@ -114,7 +118,7 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
 def rows_html(env, entries: list[Entry], here: str | None = None) -> str:
     """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries().
 
-    Their links are relative to `here`, by default the page's own ledger page (claims/SLUG/).
+    Their links are relative to `here`, by default the page's own ledger page (claims/in/SLUG/).
     """
     here = here or (ledger_path(entries[0].page) if entries else "claims/")
     root = "../" * here.count("/")
@@ -128,7 +132,7 @@ def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summa
     for page in pages:
         tally = page.facts.tally
         cited = sorted(source_index[n] for n in page.facts.cited if n in source_index)
-        found.append(Summary(page, f"{page.slug or HOME_KEY}/", sum(tally.values()),
+        found.append(Summary(page, f"in/{page.slug or HOME_KEY}/", sum(tally.values()),
                              tuple(tally.get(o.value, 0) for o in options["status"]), " ".join(sorted(cited, key=int))))
     return found
 
@@ -160,7 +164,7 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
         files[rel] = splice(rel, template.render(
             url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
             options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
-            root="../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
+            root="../../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
         ))
         rel = export_file(page)
         lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))

@@ -55,11 +55,11 @@ def test_a_large_site_lists_explainers_not_claims(big: Path):
     statuses = [s["key"] for s in index["statuses"]]
     for row, entry in zip(rows, index["explainers"]):
         slug = entry["key"]
-        assert row["attrs"]["data-page"] == slug and row["links"] == [f"{slug}/"]
+        assert row["attrs"]["data-page"] == slug and row["links"] == [f"in/{slug}/"]
         assert row["text"][1] == str(entry["claim_count"]) == str(sum(entry["status_counts"].values()))
         assert row["text"][2:] == [str(entry["status_counts"].get(k, 0)) for k in statuses]
         assert entry["claims_file"] == f"https://example.org/bench/{slug}/claims.json"
-        assert entry["ledger"] == f"https://example.org/bench/claims/{slug}/"
+        assert entry["ledger"] == f"https://example.org/bench/claims/in/{slug}/"
     by_key = {e["key"]: e for e in index["explainers"]}
     assert "refuted" not in by_key["explainer-00000"]["status_counts"]
     assert "Public archive" not in by_key["explainer-00001"]["sources"]
@@ -81,9 +81,9 @@ def test_each_explainer_has_its_own_claims_file_and_ledger_page(big: Path):
             counts[claim["status"]["key"]] = counts.get(claim["status"]["key"], 0) + 1
         assert counts == entry["status_counts"]
         assert sorted({s["name"] for c in own["claims"] for s in c["sources"]}) == entry["sources"]
-        rows = ledger_rows((big / f"claims/{entry['key']}/index.html").read_text())
+        rows = ledger_rows((big / f"claims/in/{entry['key']}/index.html").read_text())
         assert [r["attrs"]["data-page"] for r in rows] == [entry["key"]] * entry["claim_count"]
-        assert [r["links"][0] for r in rows] == [f"../../{entry['path']}#claim-{c['id']}" for c in own["claims"]]
+        assert [r["links"][0] for r in rows] == [f"../../../{entry['path']}#claim-{c['id']}" for c in own["claims"]]
 
 
 def test_schema_tells_the_two_files_apart(big: Path):
@@ -106,10 +106,10 @@ def test_a_small_site_keeps_every_claim_on_one_page_and_in_claims_json(bundled_s
     # the explainer's own ledger page has the rows of the ledger, their links made from one folder down
     tbody = re.compile(r"<tbody>.*?</tbody>", re.S)
     whole = (bundled_site / "claims/index.html").read_text()
-    mine = (bundled_site / "claims/contract-soldiers/index.html").read_text()
-    assert tbody.search(whole).group().replace('href="../', 'href="../../') == tbody.search(mine).group()
-    assert '<a href="../">Claims ledger</a>' in mine and 'href="../../contract-soldiers/claims.json"' in mine
-    assert '<a href="contract-soldiers/">' in whole  # linked from the ledger
+    mine = (bundled_site / "claims/in/contract-soldiers/index.html").read_text()
+    assert tbody.search(whole).group().replace('href="../', 'href="../../../') == tbody.search(mine).group()
+    assert '<a href="../../">Claims ledger</a>' in mine and 'href="../../../contract-soldiers/claims.json"' in mine
+    assert '<a href="in/contract-soldiers/">' in whole  # linked from the ledger
 
 
 def test_builds_are_byte_identical_and_incremental_equals_clean(tmp_path: Path):
@@ -126,8 +126,8 @@ def test_builds_are_byte_identical_and_incremental_equals_clean(tmp_path: Path):
     after, clean = snapshot(site / "public"), snapshot(tmp_path / "clean")
     assert after == clean
     changed = {path for path in after if after[path] != first.get(path)}
-    assert {"claims/index.html", "claims.json", "claims/explainer-00004/index.html", "explainer-00004/claims.json"} <= changed
-    assert not {"claims/explainer-00003/index.html", "explainer-00003/claims.json"} & changed
+    assert {"claims/index.html", "claims.json", "claims/in/explainer-00004/index.html", "explainer-00004/claims.json"} <= changed
+    assert not {"claims/in/explainer-00003/index.html", "explainer-00003/claims.json"} & changed
 
 
 # the Nu checker and a real browser
@@ -136,7 +136,7 @@ def test_builds_are_byte_identical_and_incremental_equals_clean(tmp_path: Path):
 def test_new_ledger_pages_are_valid_html(big: Path):
     from tests.test_markup_valid import FROM_DISK, checker_or_skip, shown
 
-    files = [big / "claims/index.html", big / "claims/explainer-00003/index.html"]
+    files = [big / "claims/index.html", big / "claims/in/explainer-00003/index.html"]
     proc = subprocess.run(checker_or_skip() + [str(f) for f in files], capture_output=True, text=True, timeout=300)
     messages = json.loads(proc.stdout)["messages"]
     bad = [shown(m) for m in messages if m["type"] == "error" or (m.get("subType") == "warning" and not m["message"].startswith(FROM_DISK))]
@@ -171,16 +171,16 @@ def test_filters_narrow_the_explainers_and_carry_into_their_pages(browser, big: 
         assert page.evaluate("location.search") == "?status=refuted&source=Public+archive"
         first = visible_explainers(page)[0]
         link = page.locator(f"#ledger-explainers tr[data-page='{first}'] a")
-        assert link.get_attribute("href") == f"{first}/?status=refuted&source=Public+archive"
+        assert link.get_attribute("href") == f"in/{first}/?status=refuted&source=Public+archive"
         link.click()
-        page.wait_for_url(f"**/claims/{first}/?*")
+        page.wait_for_url(f"**/claims/in/{first}/?*")
         assert page.input_value("#filter-status") == "refuted" and page.input_value("#filter-source") == "Public archive"
         shown = page.eval_on_selector_all("#ledger-table tbody tr", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.status)")
         assert shown and set(shown) == {"refuted"}
 
         # an explainer's "see these claims in the ledger" (claims/?page=KEY) opens its own page
         page.goto(base + "claims/?page=explainer-00007&status=verified")
-        page.wait_for_url("**/claims/explainer-00007/?status=verified")
+        page.wait_for_url("**/claims/in/explainer-00007/?status=verified")
         assert page.input_value("#filter-status") == "verified"
         page.close()
 
@@ -195,12 +195,12 @@ def test_without_javascript_the_explainers_are_all_there(browser, big: Path):
         assert not page.locator("#ledger-filters").is_visible()
         assert len(visible_explainers(page)) == PAGES
         page.locator("#ledger-explainers a", has_text="Explainer 3:").click()
-        page.wait_for_url("**/claims/explainer-00003/")
+        page.wait_for_url("**/claims/in/explainer-00003/")
         assert page.locator("#ledger-table tbody tr").count() == 20
         context.close()
 
 
-@pytest.mark.parametrize("path", ["claims/", "claims/explainer-00003/"])
+@pytest.mark.parametrize("path", ["claims/", "claims/in/explainer-00003/"])
 def test_new_ledger_pages_have_no_axe_violations(browser, big: Path, path: str):
     from browser import describe, run_axe, serve_folder
 
