@@ -215,3 +215,25 @@ def test_new_ledger_pages_have_no_axe_violations(browser, big: Path, path: str):
             page.set_viewport_size({"width": 320, "height": 640})
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
             context.close()
+
+
+def test_each_explainers_file_keeps_hostile_strings_as_the_sites_file_does(tmp_path: Path):
+    """The history fixture's hostile page (</script>, <!--, & in names and notes): each explainer's file holds its claims exactly as claims.json does."""
+    from conftest import make_site
+
+    site = make_site(tmp_path, "history")
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0, result.err
+    out = site / "public"
+    data = json.loads((out / "claims.json").read_text())
+    assert {e["key"] for e in data["explainers"]} == {"corrected", "hostile"}
+    for entry in data["explainers"]:
+        own = json.loads((out / entry["path"] / "claims.json").read_text())
+        VALIDATOR.validate(own)
+        assert own["explainer"] == entry
+        assert own["claims"] == [c for c in data["claims"] if c["page"]["path"] == entry["path"]]
+    hostile = json.loads((out / "hostile/claims.json").read_text())
+    assert hostile["claims"][0]["sources"][0]["name"] == "Evil </script><script>alert(1)</script> & Co <!--"
+    assert "Evil </script><script>alert(1)</script> & Co <!--" in hostile["explainer"]["sources"]
+    page = (out / "claims/in/hostile/index.html").read_text()
+    assert "<script>alert(1)" not in page and "Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co &lt;!--" in page
