@@ -1,4 +1,4 @@
-"""Claims as data for other programs: claims.json and the ClaimReview JSON-LD of each explainer.
+"""Claims as data for other programs: claims.json, each explainer's claims.json and the ClaimReview JSON-LD.
 
 Both are written directly as text rather than built as dicts for json.dumps: they are the
 largest part of rendering a page. tests/claims/test_export.py checks them against the
@@ -12,11 +12,11 @@ from json.encoder import encode_basestring
 from markupsafe import Markup
 
 from ..model import Page, Site
-from .entries import Entry, claim_page_url, claim_url, status_of
+from .entries import HOME_KEY, Entry, claim_page_url, claim_url, status_of
 from .links import note_moved
 
 EXPORT = "claims.json"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: claims.json is an index of explainers, with every claim only on a small site; each explainer has its own
 # The numeric scale of every reviewRating: site.yaml may give a status `rating: N` (WORST..BEST);
 # the five default statuses have these. A status without a rating gets no numeric rating.
 BEST, WORST = 5, 1
@@ -65,21 +65,54 @@ def export_page(site: Site, page: Page) -> str:
     return f'{{"title": {json_text(page.title)}, "path": {json_text(page.url)}, "url": {json_text(site.absolute(page.url))}}}'
 
 
-def export_document(site: Site, page_lines: list[str]) -> str:
-    """claims.json as text: the site, its status vocabulary and every claim, from each page's export_lines() (or stand-ins for them)."""
+def export_head(site: Site) -> str:
+    """The start of every claims.json, up to its statuses: `{"version": …, "site": …, "statuses": [...]` (no closing brace)."""
     data = {
         "version": EXPORT_VERSION,
         "site": {"title": site.title, "url": site.base_url},
         "statuses": [{"key": s.key, "label": s.label, "description": s.description} for s in site.statuses.values()],
-        "claims": [],
     }
-    # One claim per line: readable and diffable, yet written by json's C encoder
-    # (indent= would use the pure-Python one).
-    head = json.dumps(data, ensure_ascii=False)[: -len("[]}")]
+    return json.dumps(data, ensure_ascii=False)[:-1]
+
+
+def index_entry(site: Site, page: Page, export_path: str, ledger_path: str) -> dict:
+    """An explainer in the index of claims.json, from its front matter: its claims by status and its own files."""
+    tally = page.facts.tally
+    return {
+        "key": page.slug or HOME_KEY,
+        "title": page.title,
+        "path": page.url,
+        "url": site.absolute(page.url),
+        "claim_count": sum(tally.values()),
+        "status_counts": {key: tally[key] for key in site.statuses if tally.get(key)},
+        "sources": sorted(page.facts.cited, key=lambda n: (n.casefold(), n)),
+        "claims_file": site.absolute(export_path),
+        "ledger": site.absolute(ledger_path),
+    }
+
+
+def claim_lines(page_lines: list[str]) -> str:
+    """The "claims" array, one claim per line: readable and diffable, yet written by json's C encoder (indent= would use the pure-Python one)."""
     lines = [lines for lines in page_lines if lines]
-    if not lines:
-        return head + "[]}\n"
-    return "".join([head, "[\n", ",\n".join(lines), "\n]}\n"])
+    return "".join(["[\n", ",\n".join(lines), "\n]"]) if lines else "[]"
+
+
+def export_document(site: Site, index: list[dict], page_lines: list[str] | None) -> str:
+    """claims.json as text: the site, its statuses, the index of explainers (index_entry()), and with `page_lines` every claim.
+
+    `page_lines` are each page's export_lines() (or stand-ins for them); None on a large site,
+    whose claims are in each explainer's own file (explainer_document()).
+    """
+    explainers = "".join(["[\n", ",\n".join(json.dumps(e, ensure_ascii=False) for e in index), "\n]"]) if index else "[]"
+    parts = [export_head(site), ', "explainers": ', explainers]
+    if page_lines is not None:
+        parts += [', "claims": ', claim_lines(page_lines)]
+    return "".join([*parts, "}\n"])
+
+
+def explainer_document(site: Site, entry: dict, lines: str) -> str:
+    """One explainer's claims.json as text: the site, its statuses, the explainer (index_entry()) and its claims (export_lines() or a stand-in)."""
+    return "".join([export_head(site), ', "explainer": ', json.dumps(entry, ensure_ascii=False), ', "claims": ', claim_lines([lines]), "}\n"])
 
 
 def export_lines(site: Site, entries: list[Entry]) -> str:

@@ -1,7 +1,18 @@
-"""The claims ledger (claims/index.html): every claim of the site in one table, and the explainers' corrections.
+"""The claims ledger: every claim of the site, and the explainers' corrections.
 
-Each page's rows are rendered once per version of the page (render.Parts keeps them) by
-layouts/partials/ledger-rows.html, and joined into the ledger with claims.json.
+    claims/index.html    the ledger's first view: every claim in one table on a small site
+                         (at most ONE_PAGE_MAX claims), else a table of explainers with their
+                         claims by status, each linking to its own ledger page
+    claims/in/SLUG/      one explainer's claims (claims/in/index/: the home page's), on every site
+    claims.json          the index of explainers (and, on a small site, every claim too)
+    SLUG/claims.json     one explainer's claims (claims/in/index/claims.json: the home page's)
+
+Each page's rows and claims.json lines are rendered once per version of the page
+(render.Parts keeps them, as the pieces "ledger" and "export", made with the page in its
+render worker) by layouts/partials/ledger-rows.html and export.export_lines, and spliced
+into the files that hold them. The rows are made for the explainer's own ledger page; a
+small site's one-table ledger, two folders up, has its own piece of them ("ledger-all"),
+made in the build's process when first asked for and kept the same way.
 """
 from __future__ import annotations
 
@@ -12,9 +23,12 @@ from markupsafe import Markup
 
 from ..model import Page, Site
 from .entries import HOME_KEY, Change, Entry, ordered_pages, page_entries
-from .export import EXPORT, explainer_jsonld, export_document, export_lines
+from .export import EXPORT, explainer_document, explainer_jsonld, export_document, export_lines, index_entry
 
 LEDGER = "claims/index.html"
+# A site with at most this many claims has them all on claims/index.html (and in claims.json):
+# about 1 KB of HTML and 0.75 KB of JSON a claim, so the first view stays a few hundred KB.
+ONE_PAGE_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -23,10 +37,39 @@ class Option:
     label: str
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One explainer on the ledger's first view: its ledger page, claims by status, the sources it cites (as indexes of the source filter)."""
+
+    page: Page
+    href: str
+    total: int
+    counts: tuple[int, ...]  # in the order of the status options
+    sources: str  # space-separated indexes into options["source"]
+
+
 def corrections(entries: list[Entry]) -> list[tuple[Entry, Change]]:
     """Every correction of a page's claims (its page_entries()), newest first."""
     found = [(entry, change) for entry in entries for change in entry.changes]
     return sorted(found, key=lambda pair: (pair[1].date, -pair[0].number), reverse=True)
+
+
+def ledger_path(page: Page) -> str:
+    """A page's own ledger page from the site root: claims/in/SLUG/ (claims/in/index/ for the home page; "index" is no slug).
+
+    Not claims/SLUG/ nor SLUG/claims/: those folders are a claim's page (EXPLAINER/claims/ID/)
+    and where a draft or the home page, which have none, must have nothing.
+    """
+    return f"claims/in/{page.slug or HOME_KEY}/"
+
+
+def ledger_file(page: Page) -> str:
+    return f"{ledger_path(page)}index.html"
+
+
+def export_file(page: Page) -> str:
+    """A page's own claims.json from the site root: SLUG/claims.json (claims/in/index/claims.json for the home page)."""
+    return f"{page.url}{EXPORT}" if page.slug else f"{ledger_path(page)}{EXPORT}"
 
 
 def template_globals(site: Site, env, parts) -> dict:
@@ -44,9 +87,11 @@ def template_globals(site: Site, env, parts) -> dict:
             made[page.name] = page_entries(site, page)
         return made[page.name]
 
-    def ledger_rows(page: Page) -> Markup:
-        """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in)."""
-        return parts.stand_in(page, "ledger", lambda: rows_html(env, claim_entries(page)))
+    def ledger_rows(page: Page, own: bool = True) -> Markup:
+        """A page's ledger rows, as a stand-in for its piece (Parts.splice puts it in): for its own ledger page, or for claims/."""
+        if own:
+            return parts.stand_in(page, "ledger", lambda: rows_html(env, claim_entries(page)))
+        return parts.stand_in(page, "ledger-all", lambda: rows_html(env, claim_entries(page), "claims/"))
 
     return {
         "claim_entries": claim_entries,
@@ -70,24 +115,64 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
     }
 
 
-def rows_html(env, entries: list[Entry]) -> str:
-    """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries()."""
-    return env.get_template("partials/ledger-rows.html").render(entries=entries, root="../").strip()
+def rows_html(env, entries: list[Entry], here: str | None = None) -> str:
+    """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries().
+
+    Their links are relative to `here`, by default the page's own ledger page (claims/in/SLUG/).
+    """
+    here = here or (ledger_path(entries[0].page) if entries else "claims/")
+    root = "../" * here.count("/")
+    return env.get_template("partials/ledger-rows.html").render(entries=entries, root=root, here=here).strip()
+
+
+def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summary]:
+    """The explainers of the ledger's first view, from the front matter alone."""
+    source_index = {o.value: str(i) for i, o in enumerate(options["source"])}
+    found = []
+    for page in pages:
+        tally = page.facts.tally
+        cited = sorted(source_index[n] for n in page.facts.cited if n in source_index)
+        found.append(Summary(page, f"in/{page.slug or HOME_KEY}/", sum(tally.values()),
+                             tuple(tally.get(o.value, 0) for o in options["status"]), " ".join(sorted(cited, key=int))))
+    return found
 
 
 def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
-    """claims/index.html and claims.json, joined from each page's pieces (render.Parts) by splice(output path, text)."""
+    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text)."""
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
         for status, count in page.facts.tally.items():
             totals[status] = totals.get(status, 0) + count
+    claim_total = sum(totals.values())
+    whole = claim_total <= ONE_PAGE_MAX
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
-    html = splice(LEDGER, env.get_template("claims.html").render(
-        page=None, root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered, options=ledger_options(site, ordered),
-        claim_total=sum(totals.values()), status_totals=totals, page_count=len(ordered), nav=nav,
+    options = ledger_options(site, ordered)
+    template = env.get_template("claims.html")
+    common = {"page": None, "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
+    files: dict[str, bytes | Path] = {}
+    files[LEDGER] = splice(LEDGER, template.render(
+        root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
+        claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
+        explainers=[] if whole else summaries(ordered, options), **common,
     ))
     entries_of = env.globals["claim_entries"]
-    lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
-    return {LEDGER: html, EXPORT: splice(EXPORT, export_document(site, lines))}
+    for page in ordered:
+        rel = ledger_file(page)
+        tally = page.facts.tally
+        files[rel] = splice(rel, template.render(
+            url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
+            options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
+            root="../../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
+        ))
+        rel = export_file(page)
+        lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))
+        files[rel] = splice(rel, explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines))
+    index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
+    if whole:
+        lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
+        files[EXPORT] = splice(EXPORT, export_document(site, index, lines))
+    else:
+        files[EXPORT] = splice(EXPORT, export_document(site, index, None))
+    return files

@@ -1,16 +1,23 @@
-// The claims ledger's filters: the table is complete without this; it only hides rows.
+// The claims ledger's filters: the pages are complete without this; it only hides rows.
 // Filters read from and write to the query string (?status=…&source=…&page=…), so a
 // filtered view can be linked to, and the explainers link to their own claims this way.
+// Two tables (layouts/claims.html): #ledger-table, claims (a small site's ledger, an
+// explainer's own ledger page), and #ledger-explainers, the explainers of a large site with
+// their claims by status; there a filter keeps the explainers that have matching claims,
+// and their links open their own ledger pages filtered the same way.
 (function () {
   "use strict";
   var form = document.getElementById("ledger-filters");
-  var table = document.getElementById("ledger-table");
+  var claims = document.getElementById("ledger-table");
+  var table = claims || document.getElementById("ledger-explainers");
   if (!form || !table) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var live = document.getElementById("ledger-count");
   var empty = document.getElementById("ledger-empty");
   var counts = Array.prototype.slice.call(document.querySelectorAll("[data-status-count]"));
+  var statusKeys = counts.map(function (li) { return li.getAttribute("data-status-count"); });
+  var FIRST_COUNT = 2; // an explainer's row: its title, its number of claims, then one cell per status
 
   function sourcesOf(row) {
     return Array.prototype.map.call(row.querySelectorAll("[data-source]"), function (el) {
@@ -18,10 +25,21 @@
     });
   }
 
-  function matches(row, filter, value) {
+  function countOf(row, key) {
+    var cell = row.cells[FIRST_COUNT + statusKeys.indexOf(key)];
+    return cell ? Number(cell.textContent) : 0;
+  }
+
+  function matches(row, select) {
+    var filter = select.getAttribute("data-filter");
+    var value = select.value;
     if (!value) return true;
-    if (filter === "source") return sourcesOf(row).indexOf(value) !== -1;
-    return row.getAttribute("data-" + filter) === value;
+    if (claims) {
+      if (filter === "source") return sourcesOf(row).indexOf(value) !== -1;
+      return row.getAttribute("data-" + filter) === value;
+    }
+    if (filter === "status") return countOf(row, value) > 0;
+    return (" " + row.getAttribute("data-sources") + " ").indexOf(" " + (select.selectedIndex - 1) + " ") !== -1;
   }
 
   function chosen() {
@@ -30,14 +48,24 @@
 
   function describe(shown) {
     var total = rows.length;
-    var noun = total === 1 ? "claim" : "claims";
+    var noun = claims ? (total === 1 ? "claim" : "claims") : (total === 1 ? "explainer" : "explainers");
     if (!chosen().length) return "Showing all " + total + " " + noun + ".";
     var which = chosen().map(function (s) {
       var label = form.querySelector("label[for='" + s.id + "']").textContent.trim().toLowerCase();
       return label + " " + s.options[s.selectedIndex].text;
     }).join(", ");
-    if (!shown) return "No claim matches " + which + ".";
-    return "Showing " + shown + " of " + total + " " + noun + " (" + which + ").";
+    if (!shown) return (claims ? "No claim matches " : "No explainer has claims that match ") + which + ".";
+    return "Showing " + shown + " of " + total + " " + noun + (claims ? "" : " with matching claims") + " (" + which + ").";
+  }
+
+  function query(names) {
+    var params = new URLSearchParams(location.search);
+    selects.forEach(function (s) {
+      if (s.value && names.indexOf(s.name) !== -1) params.set(s.name, s.value); else params.delete(s.name);
+    });
+    params.delete("page");
+    var text = params.toString();
+    return text ? "?" + text : "";
   }
 
   function remember() {
@@ -45,21 +73,30 @@
     selects.forEach(function (s) {
       if (s.value) params.set(s.name, s.value); else params.delete(s.name);
     });
-    var query = params.toString();
-    history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    var text = params.toString();
+    history.replaceState(history.state, "", location.pathname + (text ? "?" + text : "") + location.hash);
   }
 
   function apply() {
     var byStatus = {};
     var shown = 0;
+    var status = form.querySelector("select[data-filter='status']");
+    var onward = query(["status", "source"]);
     rows.forEach(function (row) {
-      var visible = selects.every(function (s) { return matches(row, s.getAttribute("data-filter"), s.value); });
+      var visible = selects.every(function (s) { return matches(row, s); });
       row.hidden = !visible;
-      if (visible) {
-        shown += 1;
+      if (!visible) return;
+      shown += 1;
+      if (claims) {
         var key = row.getAttribute("data-status");
         byStatus[key] = (byStatus[key] || 0) + 1;
+        return;
       }
+      statusKeys.forEach(function (k) {
+        if (!status.value || status.value === k) byStatus[k] = (byStatus[k] || 0) + countOf(row, k);
+      });
+      var link = row.querySelector("a");
+      link.setAttribute("href", link.getAttribute("href").split("?")[0] + onward);
     });
     counts.forEach(function (li) {
       var n = byStatus[li.getAttribute("data-status-count")] || 0;
@@ -91,6 +128,15 @@
     }, 0);
   });
   restore();
+  // An explainer's link to "its claims in the ledger" (claims/?page=KEY) opens its own ledger page.
+  var page = new URLSearchParams(location.search).get("page");
+  if (!claims && page) {
+    var row = rows.filter(function (r) { return r.getAttribute("data-page") === page; })[0];
+    if (row) {
+      location.replace(row.querySelector("a").getAttribute("href").split("?")[0] + query(["status", "source"]) + location.hash);
+      return;
+    }
+  }
   form.hidden = false;
   apply();
 })();
