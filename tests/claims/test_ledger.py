@@ -112,7 +112,7 @@ def test_ledger_is_an_accessible_table_complete_without_javascript(bundled_site:
 def test_every_explainer_summary_links_to_its_claims_in_the_ledger(bundled_site: Path):
     html = (bundled_site / "contract-soldiers/index.html").read_text()
     summary = html[html.index('<aside class="status-summary"'):html.index("</aside>")]
-    assert 'href="../claims/?page=contract-soldiers"' in summary
+    assert 'href="../claims/in/contract-soldiers/"' in summary  # its own ledger page, there on every site
 
 
 def test_history_shows_in_panel_ledger_and_corrections(history_site: Path):
@@ -128,7 +128,7 @@ def test_history_shows_in_panel_ledger_and_corrections(history_site: Path):
     assert items == [("casualties", "2024-03-02"), ("convoy", "2023-06-01"), ("casualties", "2023-01-10")]
     first = " ".join(re.sub(r"<[^>]+>", "", corrections[1].split("</li>")[0]).split())
     assert first.endswith("2 March 2024: claim 1 (“1,000 soldiers were lost”) changed from Disputed to Refuted. Satellite images contradict the figure.")
-    assert 'href="../claims/?page=corrected"' in corrections[1]
+    assert 'href="../claims/in/corrected/"' in corrections[1]
     rows = {r["links"][0]: r for r in ledger_rows((out / "claims/index.html").read_text())}
     status = rows["../corrected/#claim-casualties"]["text"][2]
     assert status == "Refuted Satellite images contradict the figure. Updated 2 March 2024: was Disputed Updated 10 January 2023: was Unverified"
