@@ -90,23 +90,29 @@ class ClaimPages:
             html = self.env.get_template("embed.html").render(page=page, entry=entry, root="../../../../", badge=badge_path(entry.status.key))
         return html.encode("utf-8")
 
-    def files(self, listed: list[Page], rendered: set[str], keys: dict[str, str], reuse) -> dict[str, bytes | Path]:
-        """Every claim file, by output path: those of the pages rendered in this build (`rendered`, page names), the
-        last output's for the rest, under their explainer's render key; a reused page missing one renders its claims now."""
-        files: dict[str, bytes | Path] = {}
+    def files(self, listed: list[Page], rendered: set[str], keys: dict[str, str], reuse) -> dict:
+        """Every claim file, by output path: those of the pages rendered in this build (`rendered`, page names), and for
+        the rest the last output's, under their explainer's render key; a reused page missing some renders its claims now.
+
+        A page's claim files are one group (`PAGE/claims/`, reuse.groups): kept whole, as one
+        output.Kept entry, or made again whole; no file of an unchanged page is looked at.
+        """
+        files: dict = {}
         for page in published(listed):
             key = keys.get(page.name)
-            rels = [(file_of(page, row[0], kind), kind) for row in page.facts.claim_rows for kind in KINDS]
-            if key:
-                for rel, kind in rels:
-                    reuse.keys[rel] = f"{key}:{kind}"
-            if page.name not in rendered:
-                old = {rel: reuse.previous(rel, f"{key}:{kind}") for rel, kind in rels} if key else {}
-                if old and all(old.values()):
-                    files.update(old)
+            folder = f"{page.url}claims/"
+            if page.name not in rendered and key:
+                kept = reuse.previous_group(folder, key)
+                if kept is not None and len(kept.names) == len(KINDS) * len(page.facts.claim_rows):
+                    files[folder] = kept
+                    reuse.groups[folder] = (key, kept.names)
                     continue
+            if page.name not in rendered:
                 self.render(page.whole() if hasattr(page, "whole") else page)
-            for rel, _ in rels:
+            rels = tuple(file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS)
+            if key:
+                reuse.groups[folder] = (key, rels)
+            for rel in rels:
                 files[rel] = self.made.pop(rel) if self.into is None else self.into / rel
         return files
 
