@@ -67,10 +67,13 @@ class ClaimPages:
         if not published([page]):
             return
         entries = self.env.globals["claim_entries"](page)
+        other = self.env.get_template("partials/other-claim.html")
+        # a claim page lists the page's other claims: each item made once here, not once per claim page
+        others = [(e.claim.id, Markup(other.render(e=e))) for e in entries]
         for entry in entries:
             for kind in KINDS:
                 rel = file_of(page, entry.claim.id, kind)
-                data = self.render_one(page, entry, entries, kind)
+                data = self.render_one(page, entry, entries, kind, others)
                 if self.into is None:
                     self.made[rel] = data
                 else:
@@ -78,11 +81,11 @@ class ClaimPages:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
 
-    def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str) -> bytes:
-        """A claim's page or its embed."""
+    def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str, others: list[tuple[str, Markup]]) -> bytes:
+        """A claim's page or its embed; `others`: (id, item) of every claim of the page for the list of the others."""
         if kind == "claim":
             html = self.env.get_template("claim.html").render(
-                page=page, entry=entry, entries=entries, root="../../../", url_path=claim_page_path(entry),
+                page=page, entry=entry, entries=entries, other_claims=others, root="../../../", url_path=claim_page_path(entry),
                 meta_title=f"Claim {entry.number}: {entry.status.label} · {page.title}",
                 jsonld=claim_review(self.site, entry, self.author, self.rating),
                 rating=self.rating.get(entry.status.key), badge=badge_path(entry.status.key), **self.shared)
