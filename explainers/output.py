@@ -258,15 +258,19 @@ def discard(tmp: Path) -> None:
 def fill(files: dict[str, bytes | Path | Kept], tmp: Path, out: Path | None = None) -> None:
     """Write every file into the new folder; a Path is linked (or copied) unless it is already there, a Kept group's files from `out`."""
     made: set[Path] = {tmp}
+    folder = str(tmp)
     for rel, data in sorted(files.items()):
         if isinstance(data, Kept):
             for name in data.names:
                 make_parent(tmp / name, made)
                 link_or_copy(out / name, tmp / name)
             continue
+        # compared as text, before making a Path: most of a full build's files are a worker's, already there
+        if isinstance(data, Path) and str(data) == f"{folder}/{rel}":
+            continue  # rendered straight into the folder by a worker
         target = tmp / rel
         if isinstance(data, Path) and data == target:
-            continue  # rendered straight into the folder by a worker
+            continue
         make_parent(target, made)
         if isinstance(data, Path):
             link_or_copy(data, target)

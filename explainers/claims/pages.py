@@ -12,7 +12,9 @@ rendered with their explainer, in its render worker when there are many.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import jinja2
@@ -70,16 +72,22 @@ class ClaimPages:
         other = self.env.get_template("partials/other-claim.html")
         # a claim page lists the page's other claims: each item made once here, not once per claim page
         others = [(e.claim.id, Markup(other.render(e=e))) for e in entries]
+        top = None if self.into is None else f"{self.into}/{page.url}claims"
+        if top is not None:
+            os.makedirs(top, exist_ok=True)
         for entry in entries:
             for kind in KINDS:
                 rel = file_of(page, entry.claim.id, kind)
                 data = self.render_one(page, entry, entries, kind, others)
-                if self.into is None:
+                if top is None:
                     self.made[rel] = data
                 else:
-                    target = self.into / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
+                    # plain strings and one mkdir per folder: a full build makes 40,000 of them
+                    folder = f"{top}/{entry.claim.id}" if kind == "claim" else f"{top}/{entry.claim.id}/embed"
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(folder)
+                    with open(f"{folder}/index.html", "wb") as f:
+                        f.write(data)
 
     def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str, others: list[tuple[str, Markup]]) -> bytes:
         """A claim's page or its embed; `others`: (id, item) of every claim of the page for the list of the others."""
