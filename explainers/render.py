@@ -343,7 +343,9 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if reuse:
             reuse.keys[rel] = keys[page.name]
 
-    claims = claim_pages.ClaimPages(site, env, shared, into)
+    # rendered here, not by workers (an edit's few pages), claim files stay bytes: output.update then leaves
+    # alone those that come out as they were, instead of making their folders and files in the stage
+    claims = claim_pages.ClaimPages(site, env, shared, into, in_memory=len(todo) < parallel.MIN_RENDERS)
 
     def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""

@@ -137,6 +137,10 @@ def test_an_edit_rewrites_only_that_pages_claim_pages(tmp_path: Path):
     source = next(p for p in (site / "content").glob("*.md") if f"slug: {edited}" in p.read_text() or p.stem == edited)
     source.write_text(source.read_text().replace("\n---\n", "\n---\n\nA new first line.\n", 1))
     assert run_cli("build", "--site", str(site)).code == 0
+    # the page's claim pages came out as they were: an in-place update leaves them alone
+    assert all(p.stat().st_ino == before[p] for p in claim_files)
+    source.write_text(re.sub(r"(?m)^title: .*$", 'title: "A new title"', source.read_text(), count=1))
+    assert run_cli("build", "--site", str(site)).code == 0
     changed = {p.relative_to(out).parts[0] for p in claim_files if p.stat().st_ino != before[p]}
     assert changed == {edited}
     incremental = snapshot(out)

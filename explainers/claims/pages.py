@@ -59,20 +59,22 @@ class ClaimPages:
     when there is none; `files(...)` then names every claim file of the site.
     """
 
-    def __init__(self, site: Site, env: jinja2.Environment, shared: dict, into: Path | None):
+    def __init__(self, site: Site, env: jinja2.Environment, shared: dict, into: Path | None, in_memory: bool = False):
         self.site, self.env, self.shared, self.into = site, env, shared, into
-        self.made: dict[str, bytes] = {}  # output path -> bytes, when there is no `into`
+        self.in_memory = in_memory  # render() keeps the bytes even with an `into` (few pages rendered, see render.render)
+        self.made: dict[str, bytes] = {}  # output path -> bytes, where not written into `into`
         self.rating, self.author = ratings(site), json_text_compact(publisher(site))
 
-    def render(self, page: Page) -> None:
+    def render(self, page: Page, in_memory: bool | None = None) -> None:
         """Render a page's claim pages and embeds (if it has any), into the output folder or kept here."""
         if not published([page]):
             return
+        into = None if (self.in_memory if in_memory is None else in_memory) else self.into
         entries = self.env.globals["claim_entries"](page)
         other = self.env.get_template("partials/other-claim.html")
         # a claim page lists the page's other claims: each item made once here, not once per claim page
         others = [(e.claim.id, Markup(other.render(e=e))) for e in entries]
-        top = None if self.into is None else f"{self.into}/{page.url}claims"
+        top = None if into is None else f"{into}/{page.url}claims"
         if top is not None:
             os.makedirs(top, exist_ok=True)
         for entry in entries:
@@ -118,13 +120,13 @@ class ClaimPages:
                     files[folder] = kept
                     reuse.groups[folder] = (key, kept.names)
                     continue
-            if page.name not in rendered:
-                self.render(page.whole() if hasattr(page, "whole") else page)
+            if page.name not in rendered:  # its group is missing or changed: many such pages go to `into`
+                self.render(page.whole() if hasattr(page, "whole") else page, in_memory=False)
             rels = tuple(file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS)
             if key:
                 reuse.groups[folder] = (key, rels)
             for rel in rels:
-                files[rel] = self.made.pop(rel) if self.into is None else self.into / rel
+                files[rel] = self.made.pop(rel) if rel in self.made else self.into / rel
         return files
 
 
