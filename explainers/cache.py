@@ -133,8 +133,13 @@ class GroupRecord:
     """
 
     key: str
-    names: tuple[str, ...]  # the files, relative to the output folder
+    # the files, relative to the output folder, one a line: one string, not 40,000, to pickle and load on every edit
+    files: str
     stamp: tuple  # group_stamp() when they were written
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.files.split("\n")) if self.files else ()
 
 
 @dataclass
@@ -488,7 +493,7 @@ def unchanged(path: Path | str, record: OutputRecord) -> bool:
     return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)
 
 
-def group_stamp(out: str, folder: str, names: tuple[str, ...]) -> tuple:
+def group_stamp(out: str, folder: str, files: str) -> tuple:
     """What tells a group of output files is as it was written: its folder's and its first file's stat.
 
     A file added to or removed from the folder changes its time; a file rewritten in place
@@ -497,7 +502,7 @@ def group_stamp(out: str, folder: str, names: tuple[str, ...]) -> tuple:
     """
     try:
         top = os.stat(f"{out}/{folder}")
-        first = os.stat(f"{out}/{names[0]}") if names else top
+        first = os.stat(f"{out}/{files.split(chr(10), 1)[0]}") if files else top
     except OSError:
         return ()
     return (top.st_mtime_ns, top.st_ino, first.st_size, first.st_mtime_ns, first.st_ino)
@@ -505,7 +510,7 @@ def group_stamp(out: str, folder: str, names: tuple[str, ...]) -> tuple:
 
 def group_unchanged(out: str, folder: str, record: GroupRecord) -> bool:
     """True when a group of the last output is still as that build left it (as far as group_stamp tells)."""
-    return bool(record.stamp) and group_stamp(out, folder, record.names) == record.stamp
+    return bool(record.stamp) and group_stamp(out, folder, record.files) == record.stamp
 
 
 def output_intact(out: Path, record: BuildRecord) -> bool:

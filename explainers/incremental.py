@@ -291,7 +291,7 @@ def make_packs(cache: Cache | None, inputs: Inputs) -> Packs | None:
 
 
 def output_records(last: BuildRecord | None, target: Path, files: dict, keys: dict[str, str],
-                   groups: dict[str, tuple[str, tuple[str, ...]]]) -> tuple[dict, dict]:
+                   groups: dict[str, tuple[str, str]]) -> tuple[dict, dict]:
     """Each output file's render key and stat, and each group's (cache.GroupRecord), for the next build.
 
     A file reused as it was keeps its record, unread; so does a group kept whole (output.Kept).
@@ -300,13 +300,13 @@ def output_records(last: BuildRecord | None, target: Path, files: dict, keys: di
     old, old_groups = (last.files, last.groups) if same else ({}, {})
     folder = str(target)
     grouped, group_records = set(), {}
-    for name, (key, names) in groups.items():
+    for name, (key, listed) in groups.items():
         kept = old_groups.get(name)
         if isinstance(files.get(name), output.Kept) and kept is not None and kept.key == key:
             group_records[name] = kept
         else:
-            group_records[name] = GroupRecord(key, names, group_stamp(folder, name, names))
-            grouped.update(names)
+            group_records[name] = GroupRecord(key, listed, group_stamp(folder, name, listed))
+            grouped.update(listed.split("\n"))
     records = {}
     for rel, data in files.items():
         if rel in grouped or isinstance(data, output.Kept):
@@ -362,6 +362,6 @@ def previous_group(record: BuildRecord | None, out: Path):
         group = record.groups.get(name)
         if group is None or not group.key or group.key != key or not group_unchanged(folder, name, group):
             return None
-        return output.Kept(group.names)
+        return output.Kept(group.files)
 
     return lookup

@@ -31,7 +31,14 @@ class Kept:
     neither makes, compares nor records a Path per claim file of the site.
     """
 
-    names: tuple[str, ...]  # the files, relative to the output folder
+    files: str  # the files, relative to the output folder, one a line (cache.GroupRecord.files)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.files.split("\n")) if self.files else ()
+
+    def __len__(self) -> int:
+        return self.files.count("\n") + 1 if self.files else 0
 
 
 def unsafe_output(out: Path, site_root: Path) -> str | None:

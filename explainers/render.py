@@ -43,7 +43,7 @@ class Reuse:
     keys: dict[str, str] = field(default_factory=dict)  # filled in: output path -> key it was made with
     # (folder, key) -> the last output's group of files in that folder made under that key (output.Kept), or None
     previous_group: Callable[[str, str], output.Kept | None] = lambda folder, key: None
-    groups: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # filled in: folder -> (key, its files)
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # filled in: folder -> (key, its files one a line)
     rendered: int = 0
     # compiled templates kept between builds (jinja2 checks each against its source)
     templates: jinja2.BytecodeCache | None = None

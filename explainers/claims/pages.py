@@ -116,15 +116,15 @@ class ClaimPages:
             folder = f"{page.url}claims/"
             if page.name not in rendered and key:
                 kept = reuse.previous_group(folder, key)
-                if kept is not None and len(kept.names) == len(KINDS) * len(page.facts.claim_rows):
+                if kept is not None and len(kept) == len(KINDS) * len(page.facts.claim_rows):
                     files[folder] = kept
-                    reuse.groups[folder] = (key, kept.names)
+                    reuse.groups[folder] = (key, kept.files)
                     continue
             if page.name not in rendered:  # its group is missing or changed: many such pages go to `into`
                 self.render(page.whole() if hasattr(page, "whole") else page, in_memory=False)
             rels = tuple(file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS)
             if key:
-                reuse.groups[folder] = (key, rels)
+                reuse.groups[folder] = (key, "\n".join(rels))
             for rel in rels:
                 files[rel] = self.made.pop(rel) if rel in self.made else self.into / rel
         return files
