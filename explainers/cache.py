@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .model import Page, PageStub, Problem
 
-VERSION = 5
+VERSION = 6
 FOLDER = ".cache"
 
 
@@ -124,16 +124,36 @@ class OutputRecord:
 
 
 @dataclass
+class GroupRecord:
+    """Files of the last output kept or replaced together (a page's claim pages and embeds), under one folder.
+
+    Their reuse is decided once, by the key they were rendered under and one stamp of the
+    folder and its first file (group_stamp), not a stat per file: a one-page edit must not
+    cost a stat for each of the site's 40,000 claim files.
+    """
+
+    key: str
+    # the files, relative to the output folder, one a line: one string, not 40,000, to pickle and load on every edit
+    files: str
+    stamp: tuple  # group_stamp() when they were written
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.files.split("\n")) if self.files else ()
+
+
+@dataclass
 class BuildRecord:
     """The last successful build, so an unchanged rebuild can stop early."""
 
     out: str
-    files: dict[str, OutputRecord]
+    files: dict[str, OutputRecord]  # every file not in a group
     inputs: str  # digest of every input of that run (see incremental.run_digest)
     problems: list[Problem]
     page_count: int
     layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
     layout_names_key: str = ""
+    groups: dict[str, GroupRecord] = field(default_factory=dict)  # by the folder they are in ("PAGE/claims/")
 
 
 def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = False):
@@ -473,13 +493,34 @@ def unchanged(path: Path | str, record: OutputRecord) -> bool:
     return (st.st_size, st.st_mtime_ns, st.st_ino) == (record.size, record.mtime_ns, record.inode)
 
 
+def group_stamp(out: str, folder: str, files: str) -> tuple:
+    """What tells a group of output files is as it was written: its folder's and its first file's stat.
+
+    A file added to or removed from the folder changes its time; a file rewritten in place
+    is caught only if it is the first. Trusted that far, as a page's own file is trusted
+    by its stat without being read.
+    """
+    try:
+        top = os.stat(f"{out}/{folder}")
+        first = os.stat(f"{out}/{files.split(chr(10), 1)[0]}") if files else top
+    except OSError:
+        return ()
+    return (top.st_mtime_ns, top.st_ino, first.st_size, first.st_mtime_ns, first.st_ino)
+
+
+def group_unchanged(out: str, folder: str, record: GroupRecord) -> bool:
+    """True when a group of the last output is still as that build left it (as far as group_stamp tells)."""
+    return bool(record.stamp) and group_stamp(out, folder, record.files) == record.stamp
+
+
 def output_intact(out: Path, record: BuildRecord) -> bool:
-    """True when the output folder holds exactly the files of the last build, each untouched."""
+    """True when the output folder holds exactly the files of the last build, each untouched (each group, as group_stamp tells)."""
     from .output import files_in  # output's listing of a folder
 
+    folder = str(out)
     try:
-        found = files_in(out)
+        found = files_in(out, skip=set(record.groups))
     except OSError:
         return False
-    folder = str(out)
-    return len(found) == len(record.files) and all(rel in record.files and unchanged(f"{folder}/{rel}", record.files[rel]) for rel in found)
+    return (len(found) == len(record.files) and all(rel in record.files and unchanged(f"{folder}/{rel}", record.files[rel]) for rel in found)
+            and all(group_unchanged(folder, name, group) for name, group in record.groups.items()))

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import output, yamlfile
-from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, PageEntry, Packs, code_digest, digest, load_sources,
-                    load_yaml_memo, output_intact, stat_record, store_sources, store_yaml_memo, tree_digest, unchanged)
+from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, GroupRecord, PageEntry, Packs, code_digest, digest, group_stamp,
+                    group_unchanged, load_sources, load_yaml_memo, output_intact, stat_record, store_sources, store_yaml_memo,
+                    tree_digest, unchanged)
 from .load import page_paths
 from .model import Page, Problems, Site
 from .page_entries import content_name, convert_again, fingerprint, read_and_parse, save_pages
@@ -166,6 +167,7 @@ class Memory:
             fingerprints={p.name: fingerprint(self.entries[p.name], inputs.parse_env) for p in self.pages},
             env_key=inputs.render_env,
             previous=previous_output(record, self.target),
+            previous_group=previous_group(record, self.target),
             templates=(warm.templates if warm else DiskTemplates(site.root / CACHE_FOLDER / "jinja")) if cache else None,
             layout_names=dict(record.layout_names) if record else {},
             layout_names_key=record.layout_names_key if record else "",
@@ -181,8 +183,8 @@ class Memory:
         return reuse, self.parts
 
     def written_before(self) -> set[str] | None:
-        """The files the last build wrote into this output folder, if known."""
-        return set(self.record.files) if self.record and self.record.out == str(self.target) else None
+        """The files the last build wrote into this output folder, if known; a group of files by its folder ("PAGE/claims/", see output.update)."""
+        return set(self.record.files) | set(self.record.groups) if self.record and self.record.out == str(self.target) else None
 
     def remember(self, site: Site, problems: Problems, reuse: Reuse, files: dict) -> None:
         """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
@@ -191,8 +193,9 @@ class Memory:
             return
         parts, inputs = self.parts, self.inputs
         save_pages(self.cache, self.entries, self.changed, lambda page: self.html_of(site, page), self.places)
-        records = output_records(self.record, self.target, files, reuse.keys)
-        record = BuildRecord(str(self.target), records, self.key, list(problems), len(self.pages), reuse.layout_names, reuse.layout_names_key)
+        records, groups = output_records(self.record, self.target, files, reuse.keys, reuse.groups)
+        record = BuildRecord(str(self.target), records, self.key, list(problems), len(self.pages), reuse.layout_names, reuse.layout_names_key,
+                             groups)
         if self.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
             self.warm.parse_env, self.warm.entries, self.warm.parts, self.warm.record = inputs.parse_env, self.entries, parts.made, record
             keep_pieces(self.warm, parts)
@@ -287,19 +290,34 @@ def make_packs(cache: Cache | None, inputs: Inputs) -> Packs | None:
         return None
 
 
-def output_records(last: BuildRecord | None, target: Path, files: dict, keys: dict[str, str]) -> dict:
-    """Each output file's render key and stat, for the next build: a file reused as it was keeps its record, unread."""
-    old = last.files if last and last.out == str(target) else {}
+def output_records(last: BuildRecord | None, target: Path, files: dict, keys: dict[str, str],
+                   groups: dict[str, tuple[str, str]]) -> tuple[dict, dict]:
+    """Each output file's render key and stat, and each group's (cache.GroupRecord), for the next build.
+
+    A file reused as it was keeps its record, unread; so does a group kept whole (output.Kept).
+    """
+    same = last is not None and last.out == str(target)
+    old, old_groups = (last.files, last.groups) if same else ({}, {})
     folder = str(target)
+    grouped, group_records = set(), {}
+    for name, (key, listed) in groups.items():
+        kept = old_groups.get(name)
+        if isinstance(files.get(name), output.Kept) and kept is not None and kept.key == key:
+            group_records[name] = kept
+        else:
+            group_records[name] = GroupRecord(key, listed, group_stamp(folder, name, listed))
+            grouped.update(listed.split("\n"))
     records = {}
     for rel, data in files.items():
+        if rel in grouped or isinstance(data, output.Kept):
+            continue
         key, kept = keys.get(rel, ""), old.get(rel)
         # a Path into the output is a file previous_output() found as that record says
         if kept is not None and kept.key == key and isinstance(data, Path) and str(data) == f"{folder}/{rel}":
             records[rel] = kept
         else:
             records[rel] = stat_record(target / rel, key)
-    return records
+    return records, group_records
 
 
 def keep_pieces(warm: Warm, parts: Parts) -> None:
@@ -329,5 +347,21 @@ def previous_output(record: BuildRecord | None, out: Path):
         if entry is None or not entry.key or entry.key != key or not unchanged(f"{folder}/{rel}", entry):
             return None
         return out / rel
+
+    return lookup
+
+
+def previous_group(record: BuildRecord | None, out: Path):
+    """A lookup (folder, render key) -> the last output's group of files there (output.Kept) to reuse, or None."""
+
+    folder = str(out)
+
+    def lookup(name: str, key: str) -> output.Kept | None:
+        if record is None or record.out != folder:
+            return None
+        group = record.groups.get(name)
+        if group is None or not group.key or group.key != key or not group_unchanged(folder, name, group):
+            return None
+        return output.Kept(group.files)
 
     return lookup

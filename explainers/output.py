@@ -16,10 +16,29 @@ import os
 import shutil
 import signal
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = "404.html"  # every build writes it, so a folder holding it is one of ours
 PAGE_FILE = "index.html"  # a page's file in its folder
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A group of files of the last output left where they are, as one entry of a build's files under their folder ("PAGE/claims/").
+
+    A page's 40 claim pages and embeds are one entry, not 40 Paths: a one-page edit then
+    neither makes, compares nor records a Path per claim file of the site.
+    """
+
+    files: str  # the files, relative to the output folder, one a line (cache.GroupRecord.files)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.files.split("\n")) if self.files else ()
+
+    def __len__(self) -> int:
+        return self.files.count("\n") + 1 if self.files else 0
 
 
 def unsafe_output(out: Path, site_root: Path) -> str | None:
@@ -243,13 +262,22 @@ def discard(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def fill(files: dict[str, bytes | Path], tmp: Path) -> None:
-    """Write every file into the new folder; a Path is linked (or copied) unless it is already there."""
+def fill(files: dict[str, bytes | Path | Kept], tmp: Path, out: Path | None = None) -> None:
+    """Write every file into the new folder; a Path is linked (or copied) unless it is already there, a Kept group's files from `out`."""
     made: set[Path] = {tmp}
+    folder = str(tmp)
     for rel, data in sorted(files.items()):
+        if isinstance(data, Kept):
+            for name in data.names:
+                make_parent(tmp / name, made)
+                link_or_copy(out / name, tmp / name)
+            continue
+        # compared as text, before making a Path: most of a full build's files are a worker's, already there
+        if isinstance(data, Path) and str(data) == f"{folder}/{rel}":
+            continue  # rendered straight into the folder by a worker
         target = tmp / rel
         if isinstance(data, Path) and data == target:
-            continue  # rendered straight into the folder by a worker
+            continue
         make_parent(target, made)
         if isinstance(data, Path):
             link_or_copy(data, target)
@@ -269,7 +297,7 @@ def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None):
     try:
         if not tmp.is_dir():
             start(out)
-        fill(files, tmp)
+        fill(files, tmp, out)
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         with signals_held():  # Ctrl-C between the two renames would leave no output folder
             if out.exists():
@@ -291,16 +319,20 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
     then commit() renames each over its target and moves out the files that went: those of
     `before` (what the last build wrote) not in `files`, or, when that is not known, any
     such file found in `out`. A one-page edit so renames a handful of files, where
-    swapping in a whole new folder meant making every page's folder again.
+    swapping in a whole new folder meant making every page's folder again. A Kept group
+    stays as it is, and its folder is not searched; a folder named in `before` ("PAGE/claims/")
+    stands for the files in it, looked for only when it is not kept.
     """
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     tmp = tmp or start(out)
     try:
         if before is None:
-            before = files_in(out)
+            before = files_in(out, skip={rel for rel, data in files.items() if isinstance(data, Kept)})
         staged, made, folder = [], {tmp}, str(out)
         for rel, data in sorted(files.items()):
+            if isinstance(data, Kept):
+                continue
             # a Path compared as text: making a Path of every unchanged page would grow an edit's cost with the site
             if (str(data) == f"{folder}/{rel}") if isinstance(data, Path) else holds(out / rel, data):
                 continue
@@ -312,7 +344,12 @@ def update(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None, b
                 else:
                     target.write_bytes(data)
             staged.append(rel)
-        commit(out, tmp, staged, sorted(before - set(files)))
+        gone = before - files.keys()
+        for name in [name for name in gone if name.endswith("/")]:
+            gone.discard(name)
+            with contextlib.suppress(FileNotFoundError):
+                gone.update(rel for rel in (name + found for found in files_in(out / name)) if rel not in files)
+        commit(out, tmp, staged, sorted(gone))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -332,11 +369,12 @@ def holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def files_in(folder: Path) -> set[str]:
+def files_in(folder: Path, skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
     """Every file under a folder (a link counts as one, even to a folder), as posix paths relative to it.
 
     With os.scandir, whose entries know their type, where os.walk stats each one again:
-    this runs on every incremental build.
+    this runs on every incremental build. Folders named in `skip` ("PAGE/claims/") are not
+    entered: groups of files whose state the caller knows otherwise (cache.group_stamp).
     """
     found, todo = set(), [("", str(folder))]
     while todo:
@@ -344,7 +382,9 @@ def files_in(folder: Path) -> set[str]:
         with os.scandir(where) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                    name = f"{prefix}{entry.name}/"
+                    if name not in skip:
+                        todo.append((name, entry.path))
                 else:
                     found.add(prefix + entry.name)
     return found

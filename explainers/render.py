@@ -20,7 +20,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import feeds, parallel
+from . import feeds, output, parallel
 from .claims import ledger
 from .claims import pages as claim_pages
 from .claims.export import export_lines
@@ -41,6 +41,9 @@ class Reuse:
     env_key: str  # digest of the code, site.yaml, templates and static files
     previous: Callable[[str, str], Path | None]  # (output path, key) -> a still-valid file of the last output
     keys: dict[str, str] = field(default_factory=dict)  # filled in: output path -> key it was made with
+    # (folder, key) -> the last output's group of files in that folder made under that key (output.Kept), or None
+    previous_group: Callable[[str, str], output.Kept | None] = lambda folder, key: None
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # filled in: folder -> (key, its files one a line)
     rendered: int = 0
     # compiled templates kept between builds (jinja2 checks each against its source)
     templates: jinja2.BytecodeCache | None = None
@@ -340,7 +343,9 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         if reuse:
             reuse.keys[rel] = keys[page.name]
 
-    claims = claim_pages.ClaimPages(site, env, shared, into)
+    # rendered here, not by workers (an edit's few pages), claim files stay bytes: output.update then leaves
+    # alone those that come out as they were, instead of making their folders and files in the stage
+    claims = claim_pages.ClaimPages(site, env, shared, into, in_memory=len(todo) < parallel.MIN_RENDERS)
 
     def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""

@@ -137,8 +137,55 @@ def test_an_edit_rewrites_only_that_pages_claim_pages(tmp_path: Path):
     source = next(p for p in (site / "content").glob("*.md") if f"slug: {edited}" in p.read_text() or p.stem == edited)
     source.write_text(source.read_text().replace("\n---\n", "\n---\n\nA new first line.\n", 1))
     assert run_cli("build", "--site", str(site)).code == 0
+    # the page's claim pages came out as they were: an in-place update leaves them alone
+    assert all(p.stat().st_ino == before[p] for p in claim_files)
+    source.write_text(re.sub(r"(?m)^title: .*$", 'title: "A new title"', source.read_text(), count=1))
+    assert run_cli("build", "--site", str(site)).code == 0
     changed = {p.relative_to(out).parts[0] for p in claim_files if p.stat().st_ino != before[p]}
     assert changed == {edited}
     incremental = snapshot(out)
     assert run_cli("build", "--site", str(site), "--no-cache", "--out", str(tmp_path / "clean")).code == 0
     assert incremental == snapshot(tmp_path / "clean")  # byte for byte a clean build
+
+
+def test_a_pages_claim_files_are_kept_or_made_again_as_one_group(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert run_cli("build", "--site", str(site)).code == 0
+    out = site / "public"
+    folders = sorted({p.parent.parent for p in out.rglob("claims/*/index.html") if p.parent.parent.name == "claims"})
+    assert len(folders) >= 2, folders
+    first, other = folders[0], folders[1]
+    # the group's stamp catches a claim folder taken away, or its first file rewritten; the whole group is made again
+    victim = sorted(p for p in first.iterdir() if p.is_dir())[-1]
+    for path in sorted(victim.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    victim.rmdir()
+    tampered = sorted(other.glob("*/index.html"))  # every claim page of the group, so its first file too
+    for path in tampered:
+        path.write_text("tampered")
+    stray = other / "stray.html"  # it changes the folder's time: the group is looked at again, file by file
+    assert run_cli("build", "--site", str(site)).code == 0
+    assert (victim / "index.html").is_file() and all(p.read_text() != "tampered" for p in tampered)
+    stray.write_text("stray")
+    assert run_cli("build", "--site", str(site)).code == 0
+    assert not stray.exists()
+    incremental = snapshot(out)
+    assert run_cli("build", "--site", str(site), "--no-cache", "--out", str(tmp_path / "clean")).code == 0
+    assert incremental == snapshot(tmp_path / "clean")
+
+
+def test_a_claim_taken_out_of_a_page_takes_its_files_with_it(tmp_path: Path):
+    site = make_site(tmp_path)
+    assert run_cli("build", "--site", str(site)).code == 0
+    out = site / "public"
+    source = site / "content/first.md"
+    text = source.read_text()
+    assert (out / "contract-soldiers/claims/asked-mod/embed/index.html").is_file()
+    source.write_text(text.replace('  asked-mod:\n    status: attributed\n    sources: [newsweek, "no"]\n', "")
+                      .replace("comment.[^asked-mod]", "comment."))
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0, result.err
+    assert not (out / "contract-soldiers/claims/asked-mod").exists()
+    incremental = snapshot(out)
+    assert run_cli("build", "--site", str(site), "--no-cache", "--out", str(tmp_path / "clean")).code == 0
+    assert incremental == snapshot(tmp_path / "clean")

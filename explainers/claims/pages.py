@@ -12,7 +12,9 @@ rendered with their explainer, in its render worker when there are many.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 import jinja2
@@ -57,32 +59,43 @@ class ClaimPages:
     when there is none; `files(...)` then names every claim file of the site.
     """
 
-    def __init__(self, site: Site, env: jinja2.Environment, shared: dict, into: Path | None):
+    def __init__(self, site: Site, env: jinja2.Environment, shared: dict, into: Path | None, in_memory: bool = False):
         self.site, self.env, self.shared, self.into = site, env, shared, into
-        self.made: dict[str, bytes] = {}  # output path -> bytes, when there is no `into`
+        self.in_memory = in_memory  # render() keeps the bytes even with an `into` (few pages rendered, see render.render)
+        self.made: dict[str, bytes] = {}  # output path -> bytes, where not written into `into`
         self.rating, self.author = ratings(site), json_text_compact(publisher(site))
 
-    def render(self, page: Page) -> None:
+    def render(self, page: Page, in_memory: bool | None = None) -> None:
         """Render a page's claim pages and embeds (if it has any), into the output folder or kept here."""
         if not published([page]):
             return
+        into = None if (self.in_memory if in_memory is None else in_memory) else self.into
         entries = self.env.globals["claim_entries"](page)
+        other = self.env.get_template("partials/other-claim.html")
+        # a claim page lists the page's other claims: each item made once here, not once per claim page
+        others = [(e.claim.id, Markup(other.render(e=e))) for e in entries]
+        top = None if into is None else f"{into}/{page.url}claims"
+        if top is not None:
+            os.makedirs(top, exist_ok=True)
         for entry in entries:
             for kind in KINDS:
                 rel = file_of(page, entry.claim.id, kind)
-                data = self.render_one(page, entry, entries, kind)
-                if self.into is None:
+                data = self.render_one(page, entry, entries, kind, others)
+                if top is None:
                     self.made[rel] = data
                 else:
-                    target = self.into / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
+                    # plain strings and one mkdir per folder: a full build makes 40,000 of them
+                    folder = f"{top}/{entry.claim.id}" if kind == "claim" else f"{top}/{entry.claim.id}/embed"
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(folder)
+                    with open(f"{folder}/index.html", "wb") as f:
+                        f.write(data)
 
-    def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str) -> bytes:
-        """A claim's page or its embed."""
+    def render_one(self, page: Page, entry: Entry, entries: list[Entry], kind: str, others: list[tuple[str, Markup]]) -> bytes:
+        """A claim's page or its embed; `others`: (id, item) of every claim of the page for the list of the others."""
         if kind == "claim":
             html = self.env.get_template("claim.html").render(
-                page=page, entry=entry, entries=entries, root="../../../", url_path=claim_page_path(entry),
+                page=page, entry=entry, entries=entries, other_claims=others, root="../../../", url_path=claim_page_path(entry),
                 meta_title=f"Claim {entry.number}: {entry.status.label} · {page.title}",
                 jsonld=claim_review(self.site, entry, self.author, self.rating),
                 rating=self.rating.get(entry.status.key), badge=badge_path(entry.status.key), **self.shared)
@@ -90,24 +103,30 @@ class ClaimPages:
             html = self.env.get_template("embed.html").render(page=page, entry=entry, root="../../../../", badge=badge_path(entry.status.key))
         return html.encode("utf-8")
 
-    def files(self, listed: list[Page], rendered: set[str], keys: dict[str, str], reuse) -> dict[str, bytes | Path]:
-        """Every claim file, by output path: those of the pages rendered in this build (`rendered`, page names), the
-        last output's for the rest, under their explainer's render key; a reused page missing one renders its claims now."""
-        files: dict[str, bytes | Path] = {}
+    def files(self, listed: list[Page], rendered: set[str], keys: dict[str, str], reuse) -> dict:
+        """Every claim file, by output path: those of the pages rendered in this build (`rendered`, page names), and for
+        the rest the last output's, under their explainer's render key; a reused page missing some renders its claims now.
+
+        A page's claim files are one group (`PAGE/claims/`, reuse.groups): kept whole, as one
+        output.Kept entry, or made again whole; no file of an unchanged page is looked at.
+        """
+        files: dict = {}
         for page in published(listed):
             key = keys.get(page.name)
-            rels = [(file_of(page, row[0], kind), kind) for row in page.facts.claim_rows for kind in KINDS]
-            if key:
-                for rel, kind in rels:
-                    reuse.keys[rel] = f"{key}:{kind}"
-            if page.name not in rendered:
-                old = {rel: reuse.previous(rel, f"{key}:{kind}") for rel, kind in rels} if key else {}
-                if old and all(old.values()):
-                    files.update(old)
+            folder = f"{page.url}claims/"
+            if page.name not in rendered and key:
+                kept = reuse.previous_group(folder, key)
+                if kept is not None and len(kept) == len(KINDS) * len(page.facts.claim_rows):
+                    files[folder] = kept
+                    reuse.groups[folder] = (key, kept.files)
                     continue
-                self.render(page.whole() if hasattr(page, "whole") else page)
-            for rel, _ in rels:
-                files[rel] = self.made.pop(rel) if self.into is None else self.into / rel
+            if page.name not in rendered:  # its group is missing or changed: many such pages go to `into`
+                self.render(page.whole() if hasattr(page, "whole") else page, in_memory=False)
+            rels = tuple(file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS)
+            if key:
+                reuse.groups[folder] = (key, "\n".join(rels))
+            for rel in rels:
+                files[rel] = self.made.pop(rel) if rel in self.made else self.into / rel
         return files
 
 
