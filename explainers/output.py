@@ -7,6 +7,11 @@ removed on a thread while the cache is saved. An incremental build, whose last o
 known, stages only the files that changed and renames them into place (update, commit),
 undoing every step if one fails: making and removing a folder per page would make a
 one-page edit's cost grow with the site.
+
+Its length is earned: every way the output folder is written (a swap, a commit, kept groups
+of claim files, the folder-making thread, the site lock, leftovers of a killed build) keeps
+the one promise above, and they are checked against each other here rather than across
+modules.
 """
 from __future__ import annotations
 

@@ -3,6 +3,10 @@
 A Path is a file already right: one of the last output to link again, or one a render
 worker wrote into the new folder (parallel.render_pages). Site-wide files are joined from
 each page's pieces (Parts), which are kept between builds.
+
+A little over 400 lines, and kept whole: the pieces (Parts), the render keys and the worker
+hand-off share one contract (a piece is made once per version of its page), which is easier
+to keep in one file than to follow across two.
 """
 from __future__ import annotations
 
