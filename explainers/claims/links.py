@@ -57,10 +57,7 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
         if parts.netloc:
             continue
         if not parts.path:
-            if parts.fragment:
-                state.doc.links.append(Link(context.name, parts.fragment, line))
-                if parts.fragment.startswith("claim-"):
-                    add_preview(md, el, parents)
+            resolve_link(ext, el, value, line, parents, attr)
             continue
         path = urllib.parse.unquote(parts.path)
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
@@ -69,20 +66,7 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
                 ext.error(line, f"link to '{path}' starts with '/', so it breaks when the site is served under another path; write the page's file (other-page.md) or the path under static/")
             continue
         if path.endswith(".md"):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(context.name), path))
-            state.doc.links.append(Link(target, parts.fragment, line))
-            slug = context.slugs.get(target)
-            if slug is None:
-                if target in context.slugs:  # a page that could not be read: its own errors say why
-                    continue
-                exists = (context.site.root / "content" / target).is_file()
-                why = f"content/{target} is a draft, left out without --drafts" if exists else f"there is no page content/{target}"
-                ext.error(line, f"link to '{path}': {why}")
-                continue
-            url = (context.root + slug) or "./"
-            el.set(attr, url + (f"#{parts.fragment}" if parts.fragment else ""))
-            if not parts.fragment or parts.fragment.startswith("claim-"):
-                add_preview(md, el, parents)
+            resolve_link(ext, el, value, line, parents, attr)
             continue
         target = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
         if target in ("./", "."):
@@ -142,7 +126,7 @@ def note_links(ext, note_html: str, line: int) -> str:
     return NOTE_LINK_RE.sub(one, note_html)
 
 
-def resolve_link(ext, el: etree.Element, value: str, line: int, parents: dict) -> None:
+def resolve_link(ext, el: etree.Element, value: str, line: int, parents: dict, attr: str = "href") -> None:
     """A link to a page (`other.md[#id]`) or an anchor (`#id`) of this site: made a URL, recorded and previewed, or reported."""
     context, state, md = ext.context, ext.state, ext.md
     parts = urllib.parse.urlsplit(value)
@@ -157,14 +141,14 @@ def resolve_link(ext, el: etree.Element, value: str, line: int, parents: dict) -
     state.doc.links.append(Link(target, parts.fragment, line))
     slug = context.slugs.get(target)
     if slug is None:
-        if target in context.slugs:
+        if target in context.slugs:  # a page that could not be read: its own errors say why
             return
         exists = (context.site.root / "content" / target).is_file()
         why = f"content/{target} is a draft, left out without --drafts" if exists else f"there is no page content/{target}"
         ext.error(line, f"link to '{path}': {why}")
         return
     url = (context.root + slug) or "./"
-    el.set("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+    el.set(attr, url + (f"#{parts.fragment}" if parts.fragment else ""))
     if not parts.fragment or parts.fragment.startswith("claim-"):
         add_preview(md, el, parents)
 
