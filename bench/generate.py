@@ -193,24 +193,24 @@ def footnote_source(page: GenPage) -> str:
     return "\n".join(head + body) + "\n"
 
 
-def generate(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
-    """Write an N-page site for this builder into dest (replaced if it exists); return dest."""
+def write_site(dest: str | Path, site_yaml: str, title: str, day: str, sources: dict[str, str]) -> Path:
+    """A site folder for this builder at dest (replaced if it exists): site.yaml, home and about pages, each slug's page text; dest."""
     dest = Path(dest)
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "content").mkdir(parents=True)
     shutil.copytree(REPO / "layouts", dest / "layouts")
     shutil.copytree(REPO / "static", dest / "static")
-    (dest / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    (dest / "content" / "index.md").write_text('---\ntitle: "Benchmark explainers"\ndate: 2026-01-01\n---\n\nA generated site.\n', encoding="utf-8")
-    (dest / "content" / "about.md").write_text('---\ntitle: "About"\ndate: 2026-01-01\nlayout: page\n---\n\nAbout this generated site.\n', encoding="utf-8")
-    for page in make_pages(pages, seed):
-        (dest / "content" / f"{page.slug}.md").write_text(page_source(page), encoding="utf-8")
+    (dest / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    (dest / "content" / "index.md").write_text(f'---\ntitle: "{title}"\ndate: {day}\n---\n\nA generated site.\n', encoding="utf-8")
+    (dest / "content" / "about.md").write_text(f'---\ntitle: "About"\ndate: {day}\nlayout: page\n---\n\nAbout this generated site.\n', encoding="utf-8")
+    for slug, text in sources.items():
+        (dest / "content" / f"{slug}.md").write_text(text, encoding="utf-8")
     return dest
 
 
-def generate_footnotes(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
-    """Write the same corpus as a Hugo site with plain Markdown footnotes; return dest."""
+def write_hugo_site(dest: str | Path, sources: dict[str, str]) -> Path:
+    """The same pages as a Hugo site with plain Markdown footnotes at dest (replaced if it exists); dest."""
     dest = Path(dest)
     if dest.exists():
         shutil.rmtree(dest)
@@ -219,25 +219,35 @@ def generate_footnotes(dest: str | Path, pages: int = 1000, seed: int = 1) -> Pa
     (dest / "static" / "css").mkdir(parents=True)
     shutil.copy(REPO / "static" / "css" / "site.css", dest / "static" / "css" / "site.css")
     (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    (dest / "layouts" / "_default" / "baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
-    (dest / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
-    (dest / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    for page in make_pages(pages, seed):
-        (dest / "content" / f"{page.slug}.md").write_text(footnote_source(page), encoding="utf-8")
+    for name, text in (("baseof", HUGO_BASEOF), ("single", HUGO_SINGLE), ("list", HUGO_LIST)):
+        (dest / "layouts" / "_default" / f"{name}.html").write_text(text, encoding="utf-8")
+    for slug, text in sources.items():
+        (dest / "content" / f"{slug}.md").write_text(text, encoding="utf-8")
     return dest
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def generate(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
+    """Write an N-page site for this builder into dest (replaced if it exists); return dest."""
+    return write_site(dest, SITE_YAML, "Benchmark explainers", "2026-01-01", {p.slug: page_source(p) for p in make_pages(pages, seed)})
+
+
+def generate_footnotes(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
+    """Write the same corpus as a Hugo site with plain Markdown footnotes; return dest."""
+    return write_hugo_site(dest, {p.slug: footnote_source(p) for p in make_pages(pages, seed)})
+
+
+def main(argv: list[str] | None = None, make=None, make_footnotes=None, description: str = __doc__, what: str = "pages") -> int:
+    """The command line of a generator (this module's, or another corpus's given as `make`/`make_footnotes`)."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("dest")
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--footnotes", help="also write the plain-footnote (Hugo) version here")
     args = parser.parse_args(argv)
-    generate(args.dest, args.pages, args.seed)
+    (make or generate)(args.dest, args.pages, args.seed)
     if args.footnotes:
-        generate_footnotes(args.footnotes, args.pages, args.seed)
-    print(f"generated {args.pages} pages in {args.dest}")
+        (make_footnotes or generate_footnotes)(args.footnotes, args.pages, args.seed)
+    print(f"generated {args.pages} {what} in {args.dest}")
     return 0
 
 

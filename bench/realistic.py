@@ -20,13 +20,12 @@ floor in bench.py).
 """
 from __future__ import annotations
 
-import argparse
 import random
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generate import HUGO_BASEOF, HUGO_CONFIG, HUGO_LIST, HUGO_SINGLE, REPO, STATUSES
+from generate import STATUSES, write_hugo_site, write_site
+from generate import main as generate_main
 
 CLAIMS_PER_PAGE = 20
 SHARED = ("reuters", "apnews", "ministry", "courts")
@@ -269,50 +268,16 @@ def footnote_source(page: RealPage) -> str:
 
 def generate(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
     """Write an N-page realistic site for this builder into dest (replaced if it exists); return dest."""
-    dest = Path(dest)
-    if dest.exists():
-        shutil.rmtree(dest)
-    (dest / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "layouts", dest / "layouts")
-    shutil.copytree(REPO / "static", dest / "static")
-    (dest / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    (dest / "content" / "index.md").write_text('---\ntitle: "Realistic explainers"\ndate: 2019-01-01\n---\n\nA generated site.\n', encoding="utf-8")
-    (dest / "content" / "about.md").write_text('---\ntitle: "About"\ndate: 2019-01-01\nlayout: page\n---\n\nAbout this generated site.\n', encoding="utf-8")
-    for page in make_pages(pages, seed):
-        (dest / "content" / f"{page.slug}.md").write_text(page_source(page), encoding="utf-8")
-    return dest
+    return write_site(dest, SITE_YAML, "Realistic explainers", "2019-01-01", {p.slug: page_source(p) for p in make_pages(pages, seed)})
 
 
 def generate_footnotes(dest: str | Path, pages: int = 1000, seed: int = 1) -> Path:
     """The same corpus as a Hugo site with plain Markdown footnotes; return dest."""
-    dest = Path(dest)
-    if dest.exists():
-        shutil.rmtree(dest)
-    (dest / "content").mkdir(parents=True)
-    (dest / "layouts" / "_default").mkdir(parents=True)
-    (dest / "static" / "css").mkdir(parents=True)
-    shutil.copy(REPO / "static" / "css" / "site.css", dest / "static" / "css" / "site.css")
-    (dest / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    (dest / "layouts" / "_default" / "baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
-    (dest / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
-    (dest / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    for page in make_pages(pages, seed):
-        (dest / "content" / f"{page.slug}.md").write_text(footnote_source(page), encoding="utf-8")
-    return dest
+    return write_hugo_site(dest, {p.slug: footnote_source(p) for p in make_pages(pages, seed)})
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dest")
-    parser.add_argument("--pages", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--footnotes", help="also write the plain-footnote (Hugo) version here")
-    args = parser.parse_args(argv)
-    generate(args.dest, args.pages, args.seed)
-    if args.footnotes:
-        generate_footnotes(args.footnotes, args.pages, args.seed)
-    print(f"generated {args.pages} realistic pages in {args.dest}")
-    return 0
+    return generate_main(argv, generate, generate_footnotes, __doc__, "realistic pages")
 
 
 if __name__ == "__main__":
