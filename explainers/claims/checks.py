@@ -86,11 +86,9 @@ class Finding:
     days: int = 0  # for "stale": the site's stale_after_days, which its summary names
 
 
-def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date, rules=None) -> list[Finding]:
-    """What the site-wide rules (all, or those named in `rules`) say of one claim of a page."""
+def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date) -> list[Finding]:
+    """What the site-wide rules say of one claim of a page."""
     found, cid, line = [], claim.id, claim.line
-    if rules is not None:  # a build: the rules it reports read only `referenced` and `checked`
-        return [f for f in claim_findings(site, page, claim, today) if f.rule in rules]
     if not claim.referenced:
         found.append(Finding("unused", line, f"claim '{cid}' is defined but never referenced in the text"))
     if claim.checked and (today - claim.checked).days > site.stale_after_days:
@@ -121,11 +119,10 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
     a level in a build (unused, stale), which need no more than the site index keeps of each
     claim (Facts.claim_rows), so an edit loads no other page to check it.
     """
-    if not strict:
-        rules = BUILD_RULES
+    if not strict:  # only rows that can break a build's rules (unused, stale), and only those rules
         stale_before = (today - dt.timedelta(days=site.stale_after_days)).toordinal()
         return [finding for row in page.facts.claim_rows if not row[2] or 0 < row[3] < stale_before
-                for finding in claim_findings(site, page, ClaimFacts.light(row), today, rules)]
+                for finding in claim_findings(site, page, ClaimFacts.light(row), today) if finding.rule in BUILD_RULES]
     used = {ref.claim for ref in page.doc.references}
     claims = [ClaimFacts.of(claim, claim.id in used) for claim in page.claims.values()]
     found = [finding for claim in claims for finding in claim_findings(site, page, claim, today)]
