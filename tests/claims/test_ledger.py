@@ -86,7 +86,7 @@ def test_bundled_ledger_lists_every_claim_of_the_explainer(bundled_site: Path):
     for row, (_, cid) in zip(rows, notes):
         claim, where, status, sources, checked = row["text"]
         assert claim.strip("“”") and claim.strip("“”") in texts[f"claim-{cid}"]  # the endnote quotes the same text
-        assert where.startswith("Mothers say Russian contract soldiers who tried to quit were threatened with prosecution, claim ")
+        assert where.startswith("Relatives say Russian contract soldiers who tried to quit were threatened with prosecution, claim ")
         assert status.split()[0] in {"Verified", "Unverified", "Attributed", "Disputed", "Refuted"}
         assert row["sources"] and all(name in sources for name in row["sources"])
         assert checked == "7 December 2026"
