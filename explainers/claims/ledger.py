@@ -4,6 +4,9 @@
                          (at most ONE_PAGE_MAX claims), else a table of explainers with their
                          claims by status, each linking to its own ledger page
     claims/in/SLUG/      one explainer's claims (claims/in/index/: the home page's), on every site
+    claims/status/KEY/, claims/source/SLUG/ (and their page/N/)
+                         every claim of the site with one status, or citing one source, on
+                         every site: the filters without JavaScript (claims/filters.py)
     claims.json          the index of explainers (and, on a small site, every claim too)
     SLUG/claims.json     one explainer's claims (claims/in/index/claims.json: the home page's)
 
@@ -22,6 +25,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model import Page, Site
+from . import filters
 from .entries import HOME_KEY, Change, Entry, ordered_pages, page_entries
 from .export import EXPORT, explainer_document, explainer_jsonld, export_document, export_lines, index_entry
 
@@ -137,8 +141,37 @@ def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summa
     return found
 
 
-def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
-    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text)."""
+def piece_rows(env, parts, page: Page) -> list[filters.Row]:
+    """A page's ledger rows (its piece "ledger") one by one, for the filter pages; rendered one by one if the piece will not split."""
+    entries_of = env.globals["claim_entries"]
+    rows = filters.split_rows(parts.data(page, "ledger", lambda: rows_html(env, entries_of(page))))
+    if len(rows) == page.facts.claims:
+        return rows
+    return [filters.Row(e.status.key, rows_html(env, [e]).encode("utf-8")) for e in entries_of(page)]
+
+
+def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, parts, reuse, nav: list[Page]) -> dict[str, bytes | Path]:
+    """The ledger filtered by status and by source (claims/filters.py), from each page's piece "ledger"."""
+    entries_of = env.globals["claim_entries"]
+    split: dict[str, list[filters.Row]] = {}
+
+    def rows_of(page: Page) -> list[filters.Row]:
+        """A page's rows, split once per build."""
+        if page.name not in split:
+            split[page.name] = piece_rows(env, parts, page)
+        return split[page.name]
+
+    def piece_digest(page: Page) -> str:
+        return parts.get(page, "ledger", lambda: rows_html(env, entries_of(page)))
+
+    return filters.render_files(site, ordered, views, env, parts, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
+
+
+def render_files(site: Site, pages: list[Page], env, parts, splice, reuse=None) -> dict[str, bytes | Path]:
+    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text).
+
+    With `reuse` (render.Reuse), a filter page whose rows and text are as they were is the last output's file.
+    """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
@@ -149,13 +182,14 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     options = ledger_options(site, ordered)
+    views = filters.site_views(site, ordered)
     template = env.get_template("claims.html")
     common = {"page": None, "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
     files: dict[str, bytes | Path] = {}
     files[LEDGER] = splice(LEDGER, template.render(
         root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
         claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
-        explainers=[] if whole else summaries(ordered, options), **common,
+        explainers=[] if whole else summaries(ordered, options), views=views, **common,
     ))
     entries_of = env.globals["claim_entries"]
     for page in ordered:
@@ -175,4 +209,5 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
         files[EXPORT] = splice(EXPORT, export_document(site, index, lines))
     else:
         files[EXPORT] = splice(EXPORT, export_document(site, index, None))
+    files.update(filter_files(site, ordered, views, env, parts, reuse, nav))
     return files
