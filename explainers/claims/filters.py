@@ -133,18 +133,20 @@ def split_rows(data: bytes) -> list[Row]:
     return rows
 
 
-def count_in(page: Page, view: View) -> int:
-    """How many of a page's claims a filter shows, from the front matter alone."""
-    return (page.facts.tally if view.kind == STATUS else page.facts.cited).get(view.value, 0)
+def counts_in(pages: list[Page], view: View) -> list[tuple[Page, int]]:
+    """How many claims of each page a filter shows, from the front matter alone (pages showing none left out)."""
+    if view.kind == STATUS:
+        return [(page, n) for page in pages if (n := page.facts.tally.get(view.value, 0))]
+    return [(page, n) for page in pages if (n := page.facts.cited.get(view.value, 0))]
 
 
-def paginate(pages: list[Page], view: View, per_page: int) -> list[list[tuple[Page, int, int]]]:
-    """The filter's pages: each a list of (explainer, first, end) slices of that explainer's matching rows."""
+def paginate(counts: list[tuple[Page, int]], per_page: int) -> list[list[tuple[Page, int, int]]]:
+    """A filter's pages: each a list of (explainer, first, end) slices of that explainer's matching rows."""
     found: list[list[tuple[Page, int, int]]] = [[]]
     room = per_page
-    for page in pages:
-        count, start = count_in(page, view), 0
-        while count - start > 0:
+    for page, count in counts:
+        start = 0
+        while start < count:
             if not room:
                 found.append([])
                 room = per_page
@@ -164,7 +166,7 @@ class FilterPages:
     parts: object  # render.Parts
     reuse: object  # render.Reuse, or None: make every page
     rows_of: Callable[[Page], list[Row]]  # an explainer's ledger rows
-    piece_digest: Callable[[Page], str]  # the digest of its piece "ledger", made if need be
+    piece_digest: Callable[[Page], str]  # its name and the digest of its piece "ledger", made if need be
     per_page: int
 
     def key(self, rel: str, shared: str, *inputs: object) -> Path | None:
@@ -181,7 +183,7 @@ class FilterPages:
         rel = f"{path}index.html"
         # not the filter's total, which the page does not show: a claim that changes status makes again the pages from
         # its own on, whose rows move, not the pages before it
-        found = self.key(rel, shared, view.kind, view.value, number, count, [(p.name, self.piece_digest(p), a, b) for p, a, b in slices])
+        found = self.key(rel, shared, view.kind, view.value, number, count, " ".join(f"{self.piece_digest(p)}:{a}:{b}" for p, a, b in slices))
         if found is not None:
             return found
         rows = []
@@ -220,7 +222,7 @@ def render_files(site: Site, ordered: list[Page], views: Views, env, parts, reus
                     *(f"{p.url}|{p.title}" for p in nav))
     files: dict[str, bytes | Path] = {}
     for view in views.status + views.source:
-        chunks = paginate(ordered, view, per_page)
+        chunks = paginate(counts_in(ordered, view), per_page)
         for number, slices in enumerate(chunks, 1):
             files[f"{view.page_path(number)}index.html"] = maker.page(view, number, slices, len(chunks), common, shared)
     for kind in (STATUS, SOURCE):

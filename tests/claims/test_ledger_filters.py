@@ -14,7 +14,7 @@ import pytest
 from conftest import make_site, run_cli, snapshot
 from .test_ledger_scale import generate, vary
 
-from explainers.claims.filters import STATUS, View, ascii_slug, paginate, source_slugs
+from explainers.claims.filters import STATUS, View, ascii_slug, counts_in, paginate, source_slugs
 from explainers.claims.ledger import ONE_PAGE_MAX
 
 PAGES = 80  # 20 claims each: 1,600 claims, about 320 a status, so every filter has two pages or more
@@ -77,10 +77,12 @@ def test_source_folders_are_ascii_and_stable():
 def test_pagination_cuts_explainers_across_pages():
     pages = [SimpleNamespace(name=n, facts=SimpleNamespace(tally={"x": c}, cited={})) for n, c in (("a", 3), ("b", 0), ("c", 4), ("d", 2))]
     view = View(STATUS, "x", "X", "x", 9)
-    chunks = paginate(pages, view, 4)
+    counts = counts_in(pages, view)
+    assert [(p.name, n) for p, n in counts] == [("a", 3), ("c", 4), ("d", 2)]
+    chunks = paginate(counts, 4)
     assert [[(p.name, a, b) for p, a, b in chunk] for chunk in chunks] == [[("a", 0, 3), ("c", 0, 1)], [("c", 1, 4), ("d", 0, 1)], [("d", 1, 2)]]
-    assert paginate(pages[:2], view, 3) == [[(pages[0], 0, 3)]]
-    assert paginate(pages[1:2], view, 3) == [[]]
+    assert paginate(counts[:1], 3) == [[(pages[0], 0, 3)]]
+    assert paginate([], 3) == [[]]
 
 
 # a site of many claims
