@@ -1,7 +1,7 @@
 """The ledger filtered by status and by source as static pages: every claim of the site, without JavaScript.
 
     claims/status/KEY/              the claims with the status KEY (its key in site.yaml)
-    claims/source/SLUG/             the claims citing a source, by name (SLUG: see source_slugs)
+    claims/source/KEY/              the claims citing a source (by name), KEY its key (see source_slugs)
     claims/status/KEY/page/N/       page N (2, 3, ...) of either, past `per_page` claims
     claims/status/, claims/source/  every status, every source, with how many claims each has
 
@@ -16,9 +16,7 @@ output without reading a piece.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,23 +84,14 @@ class Row:
     html: bytes
 
 
-def ascii_slug(name: str) -> tuple[str, bool]:
-    """A name's letters and digits in lower-case ASCII, joined by '-'; and whether letters were lost on the way."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    lost = any(c.isalnum() and not c.isascii() for c in folded)
-    return "-".join(re.findall(r"[a-z0-9]+", folded.lower())), lost
-
-
-def source_slugs(names: list[str]) -> dict[str, str]:
-    """Each source name's folder under claims/source/: ascii_slug(), plus a digest of the name when that is empty, lossy or shared."""
-    slugs = {name: ascii_slug(name) for name in names}
-    shared = Counter(slug for slug, _ in slugs.values())
+def source_slugs(keys: dict[str, str]) -> dict[str, str]:
+    """Each source name's folder under claims/source/: its key in lower case (`keys`: the first key it is cited by),
+    and a digest of the name after it where names share one."""
+    shared = Counter(key.lower() for key in keys.values())
     found = {}
-    for name, (slug, lost) in slugs.items():
-        if not slug or lost or shared[slug] > 1:
-            tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-            slug = f"{slug}-{tag}" if slug else tag
-        found[name] = slug
+    for name, key in keys.items():
+        slug = key.lower()
+        found[name] = f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}" if shared[slug] > 1 else slug
     return found
 
 
@@ -110,12 +99,15 @@ def site_views(site: Site, pages: list[Page]) -> Views:
     """The statuses and sources the claims of `pages` use, with their totals, from the front matter alone."""
     status_totals: Counter = Counter()
     source_totals: Counter = Counter()
+    keys: dict[str, str] = {}
     for page in pages:
         status_totals.update(page.facts.tally)
         source_totals.update(page.facts.cited)
+        for name, key in page.facts.cited_as.items():
+            keys[name] = min(key, keys.get(name, key))
     statuses = [View(STATUS, s.key, s.label, s.key, status_totals[s.key], s.description) for s in site.statuses.values() if status_totals[s.key]]
     names = sorted(source_totals, key=lambda n: (n.casefold(), n))
-    slugs = source_slugs(names)
+    slugs = source_slugs({name: keys[name] for name in names})
     return Views(statuses, [View(SOURCE, n, n, slugs[n], source_totals[n]) for n in names])
 
 
