@@ -9,9 +9,9 @@ Rows come in the ledger's order: explainers newest first, each in reading order.
 the explainer's own ledger rows (its piece "ledger", made for claims/in/SLUG/, three folders
 down as claims/status/KEY/ is), split into rows and chosen, never rendered again; on
 page/N/, two folders further down, their relative links get two more "../". A page's key
-is what its text is made from and the digests of the pieces it takes rows from, so a build
-makes again only the pages whose rows or counts changed, and links the rest from the last
-output without reading a piece.
+is what its text is made from, its place in its filter and the digests of the pieces it
+takes rows from, so a build makes again only the pages whose rows changed or moved, and
+links the rest from the last output without reading a piece.
 """
 from __future__ import annotations
 
@@ -155,7 +155,6 @@ class FilterPages:
 
     site: Site
     env: object  # the build's jinja2 Environment
-    parts: object  # render.Parts
     reuse: object  # render.Reuse, or None: make every page
     rows_of: Callable[[Page], list[Row]]  # an explainer's ledger rows
     piece_digest: Callable[[Page], str]  # its name and the digest of its piece "ledger", made if need be
@@ -203,10 +202,10 @@ class FilterPages:
         return self.env.get_template("claims-filters.html").render(root="../../", url_path=f"claims/{kind}/", kind=kind, **common).encode("utf-8")
 
 
-def render_files(site: Site, ordered: list[Page], views: Views, env, parts, reuse, per_page: int,
+def render_files(site: Site, ordered: list[Page], views: Views, env, reuse, per_page: int,
                  rows_of: Callable[[Page], list[Row]], piece_digest: Callable[[Page], str], nav: list[Page]) -> dict[str, bytes | Path]:
     """Every filter page and the two indexes of filters (see the module's docstring)."""
-    maker = FilterPages(site, env, parts, reuse, rows_of, piece_digest, per_page)
+    maker = FilterPages(site, env, reuse, rows_of, piece_digest, per_page)
     common = {"page": None, "nav": nav, "views": views}
     # what every filter page shows besides its rows: the filters' names and folders, and the site's menu (not counts, which
     # would make every page again whenever one claim changed status)

@@ -169,7 +169,7 @@ def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, par
             digests[page.name] = f"{page.name}={parts.get(page, 'ledger', lambda: rows_html(env, entries_of(page)))}"
         return digests[page.name]
 
-    return filters.render_files(site, ordered, views, env, parts, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
+    return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
 
 
 def render_files(site: Site, pages: list[Page], env, parts, splice, reuse=None) -> dict[str, bytes | Path]:

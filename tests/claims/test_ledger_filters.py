@@ -14,7 +14,7 @@ import pytest
 from conftest import make_site, run_cli, snapshot
 from .test_ledger_scale import generate, vary
 
-from explainers.claims.filters import STATUS, View, counts_in, paginate, source_slugs
+from explainers.claims.filters import STATUS, View, counts_in, paginate, source_slugs, split_rows
 from explainers.claims.ledger import ONE_PAGE_MAX
 
 PAGES = 80  # 20 claims each: 1,600 claims, about 320 a status, so every filter has two pages or more
@@ -134,6 +134,15 @@ def test_filter_rows_are_the_explainers_ledger_rows_moved(paged: Path):
             assert row == own[claim_of(row)].replace('href="../../../', 'href="' + "../" * depth)
             checked += 1
     assert checked > 2 * ONE_PAGE_MAX
+
+
+def test_an_explainers_rows_split_where_the_template_begins_them(paged: Path):
+    """The filter pages take rows from the piece as split_rows() cuts it (rendering them one by one is only the fallback)."""
+    html = (paged / "public/claims/in/explainer-00003/index.html").read_text()
+    piece = html[html.index("<tbody>") + len("<tbody>"):html.index("</tbody>")]
+    found = split_rows(piece.encode())
+    assert [r.html.decode() for r in found] == rows(piece) and len(found) == 20
+    assert [r.status for r in found] == re.findall(r'<tr data-status="([^"]+)"', piece)
 
 
 def test_every_filter_page_is_reached_by_links_from_the_first_view(paged: Path):
