@@ -156,12 +156,16 @@ class Page:
         """What the site-wide steps read of a converted page's claims and body (see Facts); made once."""
         used = {ref.claim for ref in self.doc.references}
         tally: dict[str, int] = {}
-        cited: set[str] = set()
+        cited: dict[str, int] = {}
+        keys: dict[str, str] = {}
         for claim in self.claims.values():
             tally[claim.status] = tally.get(claim.status, 0) + 1
-            cited.update(self.sources[key].name for key in claim.sources if key in self.sources)
+            named = {self.sources[key].name: key for key in sorted(claim.sources, reverse=True) if key in self.sources}
+            for name, key in named.items():
+                cited[name] = cited.get(name, 0) + 1
+                keys[name] = min(key, keys.get(name, key))
         rows = tuple((c.id, c.line, c.id in used, c.checked.toordinal() if c.checked else 0) for c in self.claims.values())
-        return Facts(len(self.claims), tally, frozenset(cited), rows, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
+        return Facts(len(self.claims), tally, dict(sorted(cited.items())), dict(sorted(keys.items())), rows, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
 
 
 def newest_first(pages) -> list[Page]:
@@ -220,7 +224,8 @@ class Facts:
 
     claims: int  # how many claims the page defines
     tally: dict[str, int]  # status key -> how many of its claims have it
-    cited: frozenset[str]  # names of the sources its claims cite
+    cited: dict[str, int]  # name of each source its claims cite -> how many of its claims cite it (the ledger's source pages)
+    cited_as: dict[str, str]  # name of each source its claims cite -> the first of its keys they cite it by (its ledger page's folder)
     # (id, line, referenced, checked as an ordinal or 0) of each claim, in the claims' order: what
     # a build's claim rules read (claims/checks.py); plain tuples, since an edit unpickles them all
     claim_rows: tuple[tuple[str, int, bool, int], ...]

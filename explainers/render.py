@@ -381,7 +381,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
-    files.update(ledger.render_files(site, pages, env, parts, splice))
+    files.update(ledger.render_files(site, pages, env, parts, splice, reuse))
     return files
 
 

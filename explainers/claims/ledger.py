@@ -4,6 +4,9 @@
                          (at most ONE_PAGE_MAX claims), else a table of explainers with their
                          claims by status, each linking to its own ledger page
     claims/in/SLUG/      one explainer's claims (claims/in/index/: the home page's), on every site
+    claims/status/KEY/, claims/source/SLUG/ (and their page/N/)
+                         every claim of the site with one status, or citing one source, on
+                         every site: the filters without JavaScript (claims/filters.py)
     claims.json          the index of explainers (and, on a small site, every claim too)
     SLUG/claims.json     one explainer's claims (claims/in/index/claims.json: the home page's)
 
@@ -21,7 +24,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..cache import digest
 from ..model import Page, Site
+from . import filters
 from .entries import HOME_KEY, Change, Entry, ordered_pages, page_entries
 from .export import EXPORT, explainer_document, explainer_jsonld, export_document, export_lines, index_entry
 
@@ -137,8 +142,42 @@ def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summa
     return found
 
 
-def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
-    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text)."""
+def piece_rows(env, parts, page: Page) -> list[filters.Row]:
+    """A page's ledger rows (its piece "ledger") one by one, for the filter pages; rendered one by one if the piece will not split."""
+    entries_of = env.globals["claim_entries"]
+    rows = filters.split_rows(parts.data(page, "ledger", lambda: rows_html(env, entries_of(page))))
+    if len(rows) == page.facts.claims:
+        return rows
+    return [filters.Row(e.status.key, rows_html(env, [e]).encode("utf-8")) for e in entries_of(page)]
+
+
+def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, parts, reuse, nav: list[Page]) -> dict[str, bytes | Path]:
+    """The ledger filtered by status and by source (claims/filters.py), from each page's piece "ledger"."""
+    entries_of = env.globals["claim_entries"]
+    split: dict[str, list[filters.Row]] = {}
+    digests: dict[str, str] = {}
+
+    def rows_of(page: Page) -> list[filters.Row]:
+        """A page's rows, split once per build."""
+        if page.name not in split:
+            split[page.name] = piece_rows(env, parts, page)
+        return split[page.name]
+
+    def piece_digest(page: Page) -> str:
+        """The page's name and the digest of its rows, once per build."""
+        if page.name not in digests:
+            digests[page.name] = f"{page.name}={parts.get(page, 'ledger', lambda: rows_html(env, entries_of(page)))}"
+        return digests[page.name]
+
+    return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
+
+
+def render_files(site: Site, pages: list[Page], env, parts, splice, reuse=None) -> dict[str, bytes | Path]:
+    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text).
+
+    With `reuse` (render.Reuse), an explainer's ledger page and claims.json whose page is as it was, and a
+    filter page whose rows and text are as they were, are the last output's files.
+    """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
@@ -149,30 +188,43 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     options = ledger_options(site, ordered)
+    views = filters.site_views(site, ordered)
     template = env.get_template("claims.html")
     common = {"page": None, "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
     files: dict[str, bytes | Path] = {}
     files[LEDGER] = splice(LEDGER, template.render(
         root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
         claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
-        explainers=[] if whole else summaries(ordered, options), **common,
+        explainers=[] if whole else summaries(ordered, options), views=views, **common,
     ))
     entries_of = env.globals["claim_entries"]
+    # an explainer's two files are made from the page, the site's two totals and its menu: with the page's
+    # fingerprint as their key, an edit makes only its own again, not a thousand templates around kept rows
+    around = digest(str(claim_total), str(len(ordered)), *(f"{p.url}|{p.title}" for p in nav))
     for page in ordered:
-        rel = ledger_file(page)
+        rel, json_rel = ledger_file(page), export_file(page)
+        if reuse is not None:
+            parts.get(page, "ledger", lambda page=page: rows_html(env, entries_of(page)))
+            parts.get(page, "export", lambda page=page: export_lines(site, entries_of(page)))
+            key = digest(reuse.env_key, around, reuse.fingerprints[page.name])
+            reuse.keys[rel] = reuse.keys[json_rel] = key
+            old = reuse.previous(rel, key), reuse.previous(json_rel, key)
+            if all(old):
+                files[rel], files[json_rel] = old
+                continue
         tally = page.facts.tally
-        files[rel] = splice(rel, template.render(
+        files[rel] = parts.splice(template.render(
             url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
             options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
-            root="../../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
+            root="../../../", whole=True, own=page, own_json=json_rel, explainers=[], **common,
         ))
-        rel = export_file(page)
         lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))
-        files[rel] = splice(rel, explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines))
+        files[json_rel] = parts.splice(explainer_document(site, index_entry(site, page, json_rel, ledger_path(page)), lines))
     index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
     if whole:
         lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
         files[EXPORT] = splice(EXPORT, export_document(site, index, lines))
     else:
         files[EXPORT] = splice(EXPORT, export_document(site, index, None))
+    files.update(filter_files(site, ordered, views, env, parts, reuse, nav))
     return files
