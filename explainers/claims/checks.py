@@ -72,6 +72,9 @@ LEVELS: dict[str, tuple[str | None, str | None]] = {
     "repeated-source": (None, "warning"),
     "link-to-draft": ("warning", "error"),  # links.site_findings
     "missing-anchor": ("warning", "error"),
+    # a site with `languages:` (translation_findings): an editor's to-do list, never a reason to stop a build or a deploy
+    "untranslated": (None, "warning"),
+    "stale-translation": (None, "warning"),
 }
 BUILD_RULES = frozenset(rule for rule, (level, _) in LEVELS.items() if level)  # what a build reports
 # Statuses that say evidence settled the claim: a reader must be able to follow that evidence.
@@ -133,6 +136,22 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
                              f"'date' {page.date} is after claim '{first.id}' was checked on {first.first_review}: 'date' is the day "
                              "this page was first published on this site, not the date of the story"))
     return found
+
+
+def translation_findings(site: Site, page: Page, by_name: dict[str, Page]) -> list[Finding]:
+    """A page in the site's own language with no translation into a language, and a translation older than its original's `updated`."""
+    if page.lang:
+        original = by_name.get(page.original)
+        changed = original and original.updated
+        if changed and (page.updated or page.date) < changed:
+            return [Finding("stale-translation", page.date_line, f"this translation dates from {page.updated or page.date}, but "
+                            f"{original.rel} was updated on {changed}: bring it up to date, then set 'updated'")]
+        return []
+    missing = [code for code in list(site.languages)[1:] if f"{page.name[:-3]}.{code}.md" not in by_name]
+    if page.draft or not missing:
+        return []
+    return [Finding("untranslated", 1, f"this page has no translation into {', '.join(missing)} "
+                                       f"(content/{page.name[:-3]}.{missing[0]}.md); `python build.py new {page.slug or 'index'} --lang {missing[0]}` starts one")]
 
 
 @dataclass

@@ -71,8 +71,10 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
         target = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
         if target in ("./", "."):
             el.set(attr, (context.root or "./") + suffix)
-        elif target in GENERATED or target in context.static_files:
+        elif target in GENERATED:
             el.set(attr, context.root + target + suffix)
+        elif target in context.static_files:
+            el.set(attr, (context.root if context.static_root is None else context.static_root) + target + suffix)
         elif target == ".." or target.startswith("../"):
             ext.error(line, f"link to '{path}' points outside the site; write paths from the site root")
         else:

@@ -1,0 +1,98 @@
+"""Interface strings and dates in the language of the page: Babel's catalogs, compiled in memory, and Babel's date formats.
+
+The site's catalogs are `locales/LANG/LC_MESSAGES/messages.po` (`make translations`
+extracts the strings of layouts/ and of the builder into `locales/messages.pot` and
+updates them with pybabel). A build compiles each .po in memory (babel.messages.mofile),
+once per process and version of the file, so nothing generated is committed and a fresh
+clone needs no compile step. The layouts use Jinja2's i18n extension (`_()`,
+`ngettext()`); the builder's own HTML (claim panels, endnotes) uses `_` and `ngettext`
+here, in the language `speaking()` set. A one-language site speaks "": every string as
+written, every date as it always was ("19 May 2022").
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import gettext as stdlib_gettext
+import io
+from pathlib import Path
+
+DOMAIN = "messages"
+_speaking = {"lang": "", "root": None}
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(path: str, stamp: tuple, lang: str) -> stdlib_gettext.NullTranslations:
+    """A .po file compiled in memory (`stamp`, its size and time, makes a changed file compile again)."""
+    from babel.messages import mofile, pofile
+    from babel.support import Translations
+
+    with open(path, "rb") as f:
+        catalog = pofile.read_po(f, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    mofile.write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def translations(root: Path | None, lang: str) -> stdlib_gettext.NullTranslations:
+    """The site's catalog for a language, compiled; no catalog (or English, the language the strings are written in) translates nothing."""
+    if not lang or root is None:
+        return stdlib_gettext.NullTranslations()
+    path = Path(root) / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        st = path.stat()
+    except OSError:
+        return stdlib_gettext.NullTranslations()
+    return _compiled(str(path), (st.st_size, st.st_mtime_ns), lang)
+
+
+@contextlib.contextmanager
+def speaking(lang: str, root: Path | None = None):
+    """Within the block, `_`, `ngettext` and `format_date` speak `lang` ("" for a one-language site: as written)."""
+    before = dict(_speaking)
+    _speaking.update(lang=lang, root=root)
+    try:
+        yield
+    finally:
+        _speaking.update(before)
+
+
+def current() -> str:
+    """The language `speaking()` set ("" outside it, or on a one-language site)."""
+    return _speaking["lang"]
+
+
+def _(message: str) -> str:
+    """A string of the builder's HTML in the current language."""
+    if not _speaking["lang"]:
+        return message
+    return translations(_speaking["root"], _speaking["lang"]).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The plural form for n in the current language (Russian has three: 1 утверждение, 2 утверждения, 5 утверждений)."""
+    if not _speaking["lang"]:
+        return singular if n == 1 else plural
+    return translations(_speaking["root"], _speaking["lang"]).ngettext(singular, plural, n)
+
+
+def english_date(value: dt.date) -> str:
+    """A date as English readers write it, as the site always has: 19 May 2022."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@functools.lru_cache(maxsize=4096)
+def date_in(value: dt.date, lang: str) -> str:
+    """A date in a language, as Babel's long format writes it ("27 ноября 2026 г."); English as ever."""
+    if not lang or lang == "en" or lang.startswith("en-"):
+        return english_date(value)
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale=lang.replace("-", "_"))
+
+
+def format_date(value: dt.date) -> str:
+    """A date in the current language."""
+    return date_in(value, _speaking["lang"])
