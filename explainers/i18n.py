@@ -96,3 +96,23 @@ def date_in(value: dt.date, lang: str) -> str:
 def format_date(value: dt.date) -> str:
     """A date in the current language."""
     return date_in(value, _speaking["lang"])
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalog (pybabel extract) without translating it here."""
+    return message
+
+
+# What static/js/claims.js writes itself; a page not in English carries their translations (script_words).
+SCRIPT_WORDS = (N_("Preview"), N_("No preview: follow the link to read it."), N_("Preview of claim {number}"),
+                N_("Preview of claim {number} of {page}"), N_("Claim {number} on this page"), N_("Claim {number} of "),
+                N_("Preview of {page}"), N_("the page"))
+
+
+def script_words(root: Path | None, lang: str) -> str:
+    """The claims script's words in a language, as JSON for <html data-ui> ("" when none is translated: the script's own English)."""
+    import json
+
+    catalog = translations(root, lang)
+    words = {text: catalog.gettext(text) for text in SCRIPT_WORDS if lang and catalog.gettext(text) != text}
+    return json.dumps(words, ensure_ascii=False, separators=(",", ":")) if words else ""

@@ -180,11 +180,11 @@ def explainer_jsonld(site: Site, page: Page, entries: list[Entry]) -> Markup:
     items = ",".join(
         f'{{"@type":"ListItem","position":{e.number},"url":{s(claim_page_url(site, e))},"name":{s(claim_reviewed(e))}}}' for e in entries
     )
-    modified = page.updated or page.date
+    modified, list_name = page.updated or page.date, _("Claims checked in this explainer")
     return script_escaped(
         f'{{"@context":"https://schema.org","@type":"Article",{in_language(site)}"headline":{s(page.title)},"url":{s(site.absolute(page.url))},'
         f'"datePublished":{s(page.date.isoformat())},"dateModified":{s(modified.isoformat())},"author":{pub},"publisher":{pub},'
-        f'"hasPart":{{"@type":"ItemList","name":{s(_("Claims checked in this explainer"))},"numberOfItems":{len(entries)},"itemListElement":[{items}]}}}}'
+        f'"hasPart":{{"@type":"ItemList","name":{s(list_name)},"numberOfItems":{len(entries)},"itemListElement":[{items}]}}}}'
     )
 
 

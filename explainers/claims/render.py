@@ -80,9 +80,10 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
     if note_placeholder:
         parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:
-        links = [f'<a href="{attr(claim.url)}">{_("Evidence")}</a>'] if claim.url else []
+        evidence, archived = text(_("Evidence")), text(_("Archived copy"))
+        links = [f'<a href="{attr(claim.url)}">{evidence}</a>'] if claim.url else []
         if claim.archive:
-            links.append(f'<a href="{attr(claim.archive)}">{_("Archived copy")}</a>')
+            links.append(f'<a href="{attr(claim.archive)}">{archived}</a>')
         parts.append(f'<{tag} class="claim-evidence">{" · ".join(links)}</{tag}>')
     if claim.history:
         last_change = claim.history[-1]
@@ -92,7 +93,8 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
         parts.append(f'<{tag} class="claim-history">{text(updated)}</{tag}>')
     if claim.checked:
         time = f'<time datetime="{attr(claim.checked.isoformat())}">{text(cached_date(claim.checked, dates))}</time>'
-        parts.append(f'<{tag} class="claim-checked">{_("Checked {date}").format(date=time)}</{tag}>')
+        checked = text(_("Checked {date}")).format(date=time)
+        parts.append(f'<{tag} class="claim-checked">{checked}</{tag}>')
     return parts
 
 
@@ -100,10 +102,12 @@ def backrefs_html(cid: str, numbers: list[int]) -> str:
     """The endnote's links back to each reference."""
     ref = escape_attribute(f"#ref-{cid}-")
     if len(numbers) == 1:
-        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">{_("↩ Back to the text")}</a></p>'
+        back = escape_text(_("↩ Back to the text"))
+        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">{back}</a></p>'
     label = _("reference {number}")
     links = "".join(f'<a aria-label="{escape_attribute(label.format(number=n))}" href="{ref}{n}">↩ {n}</a> ' for n in numbers)
-    return f'<p class="claim-backrefs">{_("Back to the text: ")}{links}</p>'
+    back = escape_text(_("Back to the text: "))
+    return f'<p class="claim-backrefs">{back}{links}</p>'
 
 
 def endnote_html(claim: Claim, sources: dict[str, Source], site: Site, status_label: str, passage: str | None,
@@ -117,7 +121,7 @@ def endnote_html(claim: Claim, sources: dict[str, Source], site: Site, status_la
     if numbers:
         parts.append(backrefs_html(claim.id, numbers))
     if own_page:
-        parts.append(f'<p class="claim-own-page"><a href="{escape_attribute(f"claims/{claim.id}/")}">{_("This claim on its own page")}</a>'
-                     f'{_(": link, cite or embed it")}</p>')
+        own, use = escape_text(_("This claim on its own page")), escape_text(_(": link, cite or embed it"))
+        parts.append(f'<p class="claim-own-page"><a href="{escape_attribute(f"claims/{claim.id}/")}">{own}</a>{use}</p>')
     # one <p> a line, as Python-Markdown's prettify pass would have laid them out
     return "\n" + "".join(part + "\n" for part in parts)
