@@ -12,6 +12,7 @@ nothing here runs, and a site builds byte for byte as a one-language site always
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -302,3 +303,31 @@ def prefixed_files(files: dict, prefix: str) -> dict:
 
     return {prefix + rel: Kept("\n".join(prefix + name for name in data.names)) if isinstance(data, Kept) else data
             for rel, data in files.items()}
+
+
+def translation_stub(original: Page, code: str, today) -> str:
+    """A new translation of a page (`new SLUG --lang CODE`): its front matter with every claim listed, the original's text to translate.
+
+    Each claim gets an empty note to fill, under the original's as a comment, and its history
+    entries with their dates and statuses (the original's); status, sources and the rest are the
+    original's and are not repeated. It builds as it is (an empty note is a `check` warning).
+    """
+    quote = lambda text: json.dumps(text or "", ensure_ascii=False)  # noqa: E731 (JSON strings are YAML double-quoted strings)
+    lines = ["---", f"title: {quote(original.title)}  # translate", f"summary: {quote(original.summary)}  # translate",
+             f"date: {today.isoformat()}  # the day this translation is published here"]
+    if original.slug and original.slug != original.path.stem:
+        lines.append(f"slug: {original.slug}  # the original's URL")
+    if original.layout != "explainer":
+        lines.append(f"layout: {original.layout}")
+    if original.claims:
+        lines.append("claims:")
+    for cid, claim in original.claims.items():
+        lines.append(f"  {quote(cid) if not KEY_RE.match(cid) or cid.isdigit() else cid}:")
+        lines.append(f"    # {claim.status}, {', '.join(claim.sources)}; the original's note: {quote(claim.note)}")
+        lines.append('    note: ""')
+        if claim.history:
+            lines.append("    history:  # the original's entries: keep each date and status, translate its note")
+            for entry in claim.history:
+                lines.append(f"      - {{date: {entry.date.isoformat()}, status: {entry.status}, note: {quote('')}}}  # {quote(entry.note)}")
+    lines += ["---", ""]
+    return "\n".join(lines) + original.body.lstrip("\n")

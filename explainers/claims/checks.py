@@ -77,6 +77,8 @@ LEVELS: dict[str, tuple[str | None, str | None]] = {
     "stale-translation": (None, "warning"),
 }
 BUILD_RULES = frozenset(rule for rule, (level, _) in LEVELS.items() if level)  # what a build reports
+# What a translation answers for of its claims: the rest (status, evidence, dates, sources) is the original's, reported there once.
+TRANSLATION_RULES = frozenset({"unused", "no-note"})
 # Statuses that say evidence settled the claim: a reader must be able to follow that evidence.
 EVIDENCE_STATUSES = ("verified", "disputed", "refuted")
 
@@ -122,6 +124,12 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
     a level in a build (unused, stale), which need no more than the site index keeps of each
     claim (Facts.claim_rows), so an edit loads no other page to check it.
     """
+    found = page_findings(site, page, today, strict)
+    return [finding for finding in found if finding.rule in TRANSLATION_RULES] if page.lang else found
+
+
+def page_findings(site: Site, page: Page, today: dt.date, strict: bool) -> list[Finding]:
+    """site_findings' rules over any page, a translation's too."""
     if not strict:  # only rows that can break a build's rules (unused, stale), and only those rules
         stale_before = (today - dt.timedelta(days=site.stale_after_days)).toordinal()
         return [finding for row in page.facts.claim_rows if not row[2] or 0 < row[3] < stale_before
