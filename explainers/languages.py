@@ -54,14 +54,14 @@ def read_languages(f: Fields, default: str, statuses: dict[str, Status], sources
         g = Fields(entry, f.problems, f.path, f.offset, f"language '{code}'")
         g.unknown({"name", "title", "description", "statuses", "sources"})
         found[code] = Language(code, g.text("name", required=True) or code, g.text("title") or "", g.text("description") or "",
-                               prose(g, "statuses", statuses, ("label", "description")), prose(g, "sources", sources, ("name", "about")))
+                               prose(g, code, "statuses", statuses, ("label", "description")), prose(g, code, "sources", sources, ("name", "about")))
     if default not in found:
         f.problems.error(f.path, f.line("languages"), f"'languages' must include the site's own language '{default}' (its 'language:')")
         return {}
     return {default: found[default], **{code: lang for code, lang in found.items() if code != default}}
 
 
-def prose(g: Fields, key: str, known: dict, names: tuple[str, str]) -> dict[str, tuple]:
+def prose(g: Fields, code: str, key: str, known: dict, names: tuple[str, str]) -> dict[str, tuple]:
     """A language's wording of the site's statuses or sources: key -> (label, description) or (name, about)."""
     table = g.mapping(key) or {}
     found = {}
@@ -73,7 +73,7 @@ def prose(g: Fields, key: str, known: dict, names: tuple[str, str]) -> dict[str,
             g.problems.error(g.path, g.offset + table.line_of(item), f"{key[:-1]} '{item}' must be a mapping of {names[0]} and {names[1]}")
             continue
         entry.line = table.line_of(item)
-        h = Fields(entry, g.problems, g.path, g.offset, f"{key[:-1]} '{item}' of language '{g.what.split(chr(39))[1]}'")
+        h = Fields(entry, g.problems, g.path, g.offset, f"{key[:-1]} '{item}' of language '{code}'")
         h.unknown(set(names))
         found[item] = (h.text(names[0]), h.text(names[1]))
     return found

@@ -229,6 +229,30 @@ def test_new_starts_a_translation_with_the_claims_listed(tmp_path):
     assert run_cli("new", "contract-soldiers", "--lang", "ru", "--site", str(site)).code == 2, "it exists already"
 
 
+def test_a_new_translation_reaches_its_original_through_the_cache(tmp_path):
+    """Adding a translation gives the original its hreflang links and switcher in the next (incremental) build."""
+    site = make_site(tmp_path, "bilingual")
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    assert run_cli("build", "--site", str(site), "--out", str(out)).code == 0
+    assert alternates(out / "second" / "index.html").links == {}
+    assert run_cli("new", "second", "--lang", "ru", "--site", str(site)).code == 0
+    assert run_cli("build", "--site", str(site), "--out", str(out)).code == 0
+    assert set(alternates(out / "second" / "index.html").links) == {"en", "ru", "x-default"}
+    assert run_cli("build", "--site", str(site), "--out", str(clean), "--no-cache").code == 0
+    assert snapshot(out) == snapshot(clean)
+
+
+def test_site_yaml_languages_mistakes(tmp_path):
+    site = make_site(tmp_path, "bilingual")
+    replace(site, "site.yaml", "  en: {name: English}\n", "  fr: {name: Français}\n  xx_bad: {name: X}\n")
+    replace(site, "site.yaml", "      meduza: {name:", "      nobody: {name: X}\n      meduza: {name:")
+    result = run_cli("check", "--site", str(site))
+    err = result.err.replace(str(site) + "/", "")
+    assert "site.yaml:18: error: language code 'xx_bad' must be a language tag such as 'en' or 'ru'" in err
+    assert "site.yaml:16: error: 'languages' must include the site's own language 'en' (its 'language:')" in err
+    assert result.code == 1
+
+
 def test_a_cached_build_is_a_clean_build_and_follows_the_original(tmp_path):
     """An edit of the original's status reaches the translation through the cache."""
     site = make_site(tmp_path, "bilingual")
