@@ -19,7 +19,7 @@ import io
 from pathlib import Path
 
 DOMAIN = "messages"
-_speaking = {"lang": "", "root": None}
+_speaking = {"lang": "", "root": None, "catalog": None}
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,7 +52,8 @@ def translations(root: Path | None, lang: str) -> stdlib_gettext.NullTranslation
 def speaking(lang: str, root: Path | None = None):
     """Within the block, `_`, `ngettext` and `format_date` speak `lang` ("" for a one-language site: as written)."""
     before = dict(_speaking)
-    _speaking.update(lang=lang, root=root)
+    # the catalog found once here: `_` is called a hundred times a page
+    _speaking.update(lang=lang, root=root, catalog=translations(root, lang) if lang else None)
     try:
         yield
     finally:
@@ -66,16 +67,14 @@ def current() -> str:
 
 def _(message: str) -> str:
     """A string of the builder's HTML in the current language."""
-    if not _speaking["lang"]:
-        return message
-    return translations(_speaking["root"], _speaking["lang"]).gettext(message)
+    catalog = _speaking["catalog"]
+    return message if catalog is None else catalog.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The plural form for n in the current language (Russian has three: 1 утверждение, 2 утверждения, 5 утверждений)."""
-    if not _speaking["lang"]:
-        return singular if n == 1 else plural
-    return translations(_speaking["root"], _speaking["lang"]).ngettext(singular, plural, n)
+    catalog = _speaking["catalog"]
+    return (singular if n == 1 else plural) if catalog is None else catalog.ngettext(singular, plural, n)
 
 
 def english_date(value: dt.date) -> str:
@@ -96,6 +95,24 @@ def date_in(value: dt.date, lang: str) -> str:
 def format_date(value: dt.date) -> str:
     """A date in the current language."""
     return date_in(value, _speaking["lang"])
+
+
+def template_callables(catalog: stdlib_gettext.NullTranslations):
+    """`_` and `ngettext` for the layouts: as Jinja2's i18n extension's "newstyle" ones (the result is markup, the values
+    put into it escaped, `num` given to ngettext), but plain functions, one call each, for the thousands a build makes."""
+    from markupsafe import Markup
+
+    lookup, plural = catalog.gettext, catalog.ngettext
+
+    def gettext(message: str, **values) -> Markup:
+        text = Markup(lookup(message))
+        return text % values if values else text
+
+    def ngettext(singular: str, plural_form: str, n: int, **values) -> Markup:
+        values.setdefault("num", n)
+        return Markup(plural(singular, plural_form, n)) % values
+
+    return gettext, ngettext
 
 
 def N_(message: str) -> str:

@@ -254,7 +254,8 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
     catalog = i18n.translations(site.root, lang)
-    env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
+    env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)  # for {% trans %} blocks
+    env.globals["_"], env.globals["ngettext"] = i18n.template_callables(catalog)  # the layouts' _() and ngettext(), faster
     translated = translated or languages.Translated(site, [])
     # `up`: from a language's root to the site's, where static/ is; `alternates`: a page's translations (languages.Translated)
     env.globals.update(up="../" if site.prefix else "", alternates=translated.alternates, lang=lang, languages=site.languages,
