@@ -36,7 +36,7 @@ screenshots: $(VENV)/.dev
 # The interface strings of layouts/ and explainers/ into locales/messages.pot, and every language's .po brought up
 # to date with it (translate the new entries, then commit both; a build compiles the .po in memory).
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 -k N_ --no-location --sort-output --width 100 \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 -k N_ -k Nn_:1,2 --no-location --sort-output --width 100 \
 		--ignore-dirs '.* _* node_modules bench tests public' --project "Annotated explainers" -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --width 100
 

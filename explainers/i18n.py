@@ -120,16 +120,50 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a string with a plural for the catalog (pybabel extract -k Nn_:1,2) without translating it here."""
+    return singular, plural
+
+
 # What static/js/claims.js writes itself; a page not in English carries their translations (script_words).
 SCRIPT_WORDS = (N_("Preview"), N_("No preview: follow the link to read it."), N_("Preview of claim {number}"),
                 N_("Preview of claim {number} of {page}"), N_("Claim {number} on this page"), N_("Claim {number} of "),
                 N_("Preview of {page}"), N_("the page"))
+# And what static/js/ledger.js writes, on the ledger's pages: counts take the language's plural forms there (Intl.PluralRules).
+LEDGER_WORDS = (N_("No claim matches {which}."), N_("No explainer has claims that match {which}."))
+LEDGER_COUNTS = (Nn_("Showing all {total} claim.", "Showing all {total} claims."),
+                 Nn_("Showing all {total} explainer.", "Showing all {total} explainers."),
+                 Nn_("Showing {shown} of {total} claim ({which}).", "Showing {shown} of {total} claims ({which})."),
+                 Nn_("Showing {shown} of {total} explainer with matching claims ({which}).",
+                     "Showing {shown} of {total} explainers with matching claims ({which})."))
 
 
-def script_words(root: Path | None, lang: str) -> str:
-    """The claims script's words in a language, as JSON for <html data-ui> ("" when none is translated: the script's own English)."""
+def script_words(root: Path | None, lang: str, ledger: bool = False) -> str:
+    """The scripts' words in a language, as JSON for <html data-ui> ("" when none is translated: the scripts' own English).
+
+    A count's forms are keyed "SINGULAR|CATEGORY" by CLDR plural category (one, few, many, other), which the
+    script finds with Intl.PluralRules; the catalog gives each category's form for a number that has it.
+    """
     import json
 
+    if not lang:
+        return ""
     catalog = translations(root, lang)
-    words = {text: catalog.gettext(text) for text in SCRIPT_WORDS if lang and catalog.gettext(text) != text}
+    texts = SCRIPT_WORDS + (LEDGER_WORDS if ledger else ())
+    words = {text: catalog.gettext(text) for text in texts if catalog.gettext(text) != text}
+    if ledger and words:
+        for singular, plural in LEDGER_COUNTS:
+            for category, n in plural_samples(lang).items():
+                words[f"{singular}|{category}"] = catalog.ngettext(singular, plural, n)
     return json.dumps(words, ensure_ascii=False, separators=(",", ":")) if words else ""
+
+
+@functools.lru_cache(maxsize=None)
+def plural_samples(lang: str) -> dict[str, int]:
+    """A whole number of each CLDR plural category of a language: {"one": 1, "few": 2, "many": 5} for Russian."""
+    from babel import Locale
+
+    locale, found = Locale.parse(lang.replace("-", "_")), {}
+    for n in range(200):
+        found.setdefault(locale.plural_form(n), n)
+    return found

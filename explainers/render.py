@@ -259,7 +259,7 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
     translated = translated or languages.Translated(site, [])
     # `up`: from a language's root to the site's, where static/ is; `alternates`: a page's translations (languages.Translated)
     env.globals.update(up="../" if site.prefix else "", alternates=translated.alternates, lang=lang, languages=site.languages,
-                       ui=i18n.script_words(site.root, lang))
+                       ui=i18n.script_words(site.root, lang), ledger_ui=i18n.script_words(site.root, lang, ledger=True))
     # a page's ledger rows ask for the same few dates twenty times, and strftime is slow
     env.filters["longdate"] = functools.lru_cache(maxsize=None)(lambda value: i18n.date_in(value, lang))
     env.filters["absolute"] = site.absolute

@@ -57,6 +57,10 @@ def test_the_ledger_speaks_russian(reader, bilingual_url):
     headers = reader.locator("#ledger-table thead th").all_inner_texts()
     assert [h.strip() for h in headers] == ["Утверждение", "Разбор", "Статус", "Источники", "Проверено"]
     assert "«Медуза»" in reader.locator("#ledger-table").inner_text()
+    reader.locator("#filter-status").select_option("unverified")
+    assert reader.locator("#ledger-count").inner_text() == "Показано 1 из 2 утверждений (статус Не проверено)."
+    reader.locator("#filter-status").select_option("")
+    assert reader.locator("#ledger-count").inner_text() == "Показаны все 2 утверждения."
 
 
 def test_the_switcher_goes_to_the_same_page_and_back(reader, bilingual_url):
