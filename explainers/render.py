@@ -6,7 +6,8 @@ each page's pieces (Parts), which are kept between builds.
 
 A little over 400 lines, and kept whole: the pieces (Parts), the render keys and the worker
 hand-off share one contract (a piece is made once per version of its page), which is easier
-to keep in one file than to follow across two.
+to keep in one file than to follow across two. A site with `languages:` renders each language
+through the same code (render_language), each in its words; languages.py holds the rest of it.
 """
 from __future__ import annotations
 
@@ -352,9 +353,12 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         return render_language(site, pages, reuse, parts, into)
     parts = parts if parts is not None else Parts()
     translated = languages.Translated(site, pages)
-    for page in pages:  # a page's file and pieces (its sitemap entry) name its translations
-        if page.name in parts.keys and translated.signature(page):
-            parts.keys[page.name] += ":" + translated.signature(page)
+    for page in pages:  # a page's files and pieces name its translations: they are part of every key made from the page
+        signature = translated.signature(page)
+        if signature and reuse:
+            reuse.fingerprints[page.name] += ":" + signature
+        if signature and page.name in parts.keys:
+            parts.keys[page.name] += ":" + signature
     files = render_language(site, [p for p in pages if not p.lang], reuse, parts, into, translated)
     for code in list(site.languages)[1:]:
         own = [p for p in pages if p.lang == code]
@@ -388,8 +392,6 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
     shared = {"explainers": explainers, "nav": nav, "home": home}
     keys = page_keys(site, env, listed, shared, reuse) if reuse else {}
-    if translated is not None:  # a page names its translations (hreflang, the switcher): they are part of its key
-        keys = {name: key + ":" + translated.signature(page) for (name, key), page in zip(keys.items(), listed)}
     html_of = reuse.html if reuse else (lambda page: page.doc.html)
     todo = []
     for page in listed:
