@@ -103,9 +103,12 @@ def template_callables(catalog: stdlib_gettext.NullTranslations):
     from markupsafe import Markup
 
     lookup, plural = catalog.gettext, catalog.ngettext
+    made: dict[str, Markup] = {}  # each message looked up once per environment
 
     def gettext(message: str, **values) -> Markup:
-        text = Markup(lookup(message))
+        text = made.get(message)
+        if text is None:
+            text = made[message] = Markup(lookup(message))
         return text % values if values else text
 
     def ngettext(singular: str, plural_form: str, n: int, **values) -> Markup:
