@@ -15,8 +15,13 @@ import contextlib
 import datetime as dt
 import functools
 import gettext as stdlib_gettext
+import hashlib
 import io
+import re
 from pathlib import Path
+
+import jinja2
+import jinja2.ext
 
 DOMAIN = "messages"
 _speaking = {"lang": "", "root": None, "catalog": None}
@@ -170,3 +175,60 @@ def plural_samples(lang: str) -> dict[str, int]:
     for n in range(200):
         found.setdefault(locale.plural_form(n), n)
     return found
+
+
+# A layout's `_("text")` with no values, which a build would call thousands of times for the same few words.
+PLAIN_CALL_RE = re.compile(r"""\b_\(\s*(?:"([^"\\\n{}]*)"|'([^'\\\n{}]*)')\s*\)""")
+NEEDS_ESCAPING = re.compile(r"""[&<>"'\\{}\n]""")
+
+
+class Folded(jinja2.ext.Extension):
+    """Puts each `_("text")` of a layout with no values in as its translation, a constant, when the layout is compiled.
+
+    The output is the same (the call's result is markup; a constant that holds nothing to escape
+    is written as it is), and Jinja2 joins the constant to the text around it: no call is left
+    for the words of a page. A translation with a character to escape stays a call, and so does
+    one joined with `~`: Jinja2 would join constants into plain text, and escape the markup in it.
+    Compiled layouts then differ by language and catalog: `LanguageTemplates` keeps them apart.
+    """
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        lookup = getattr(self.environment, "i18n_lookup", None)
+        if lookup is None:
+            return source
+
+        def fold(match: re.Match) -> str:
+            text = lookup(match.group(1) if match.group(1) is not None else match.group(2))
+            joined = source[: match.start()].rstrip().endswith("~") or source[match.end():].lstrip().startswith("~")
+            return match.group(0) if joined or NEEDS_ESCAPING.search(text) else f'"{text}"'
+        return PLAIN_CALL_RE.sub(fold, source)
+
+
+class LanguageTemplates(jinja2.BytecodeCache):
+    """A cache of compiled layouts (render.DiskTemplates, MemoryTemplates) seen through one language and catalog version."""
+
+    def __init__(self, inner: jinja2.BytecodeCache, tag: str):
+        self.inner, self.tag = inner, tag
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha1(f"{self.inner.get_cache_key(name, filename)}:{self.tag}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket) -> None:
+        self.inner.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.inner.dump_bytecode(bucket)
+
+    def clear(self) -> None:
+        self.inner.clear()
+
+
+def catalog_tag(root: Path | None, lang: str) -> str:
+    """What a language's compiled layouts depend on besides their source: the language and its catalog's bytes."""
+    if not lang or root is None:
+        return lang
+    path = Path(root) / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        return f"{lang}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
+    except OSError:
+        return lang

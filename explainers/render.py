@@ -227,9 +227,10 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
     """
     parts = parts if parts is not None else Parts()
     lang = i18n_language(site)
+    catalog = i18n.translations(site.root, lang)
     env = jinja2.Environment(
-        extensions=["jinja2.ext.i18n"],
-        bytecode_cache=templates,
+        extensions=["jinja2.ext.i18n", i18n.Folded],
+        bytecode_cache=i18n.LanguageTemplates(templates, i18n.catalog_tag(site.root, lang)) if templates is not None else None,
         loader=jinja2.FileSystemLoader(str(site.root / "layouts")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -254,7 +255,7 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
-    catalog = i18n.translations(site.root, lang)
+    env.i18n_lookup = catalog.gettext  # the layouts' plain _("text") become constants when compiled (i18n.Folded)
     env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)  # for {% trans %} blocks
     env.globals["_"], env.globals["ngettext"] = i18n.template_callables(catalog)  # the layouts' _() and ngettext(), faster
     translated = translated or languages.Translated(site, [])

@@ -72,3 +72,25 @@ def test_script_words_only_for_a_translated_language():
     assert i18n.script_words(REPO, "en") == ""
     words = i18n.script_words(REPO, "ru")
     assert '"Preview":"Предпросмотр"' in words
+
+
+def test_folded_words_build_the_same_site(tmp_path, monkeypatch):
+    """i18n.Folded (a layout's plain _("text") compiled in as a constant) changes no byte, in either language."""
+    from conftest import make_site, snapshot
+    from explainers.builder import build
+
+    site = make_site(tmp_path, "bilingual")
+    assert build(str(site), out=tmp_path / "folded", use_cache=False).written
+    monkeypatch.setattr(i18n.Folded, "preprocess", lambda self, source, name, filename=None: source)
+    assert build(str(site), out=tmp_path / "called", use_cache=False).written
+    assert snapshot(tmp_path / "folded") == snapshot(tmp_path / "called")
+
+
+def test_folding_leaves_calls_it_cannot_fold():
+    """A call with values, one joined with `~` (Jinja2 would join constants as plain text), one whose translation needs escaping."""
+    import jinja2
+
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n", i18n.Folded], autoescape=True)
+    env.i18n_lookup = {"Plain": "Простой", "Amp": "A & B"}.get
+    source = '{{ _("Plain") }} {{ _("Amp") }} {{ _("x %(n)s", n=1) }} {{ "<b>"|safe ~ _("Plain") }}'
+    assert env.preprocess(source) == '{{ "Простой" }} {{ _("Amp") }} {{ _("x %(n)s", n=1) }} {{ "<b>"|safe ~ _("Plain") }}'
