@@ -232,3 +232,38 @@ def catalog_tag(root: Path | None, lang: str) -> str:
         return f"{lang}:{hashlib.sha1(path.read_bytes()).hexdigest()}"
     except OSError:
         return lang
+
+
+class LayoutEnvironment(jinja2.Environment):
+    """The layouts' Jinja2 environment: each `{{ _("text %(name)s", name=EXPR) }}` is compiled as the text in the language,
+    with each value put in as `{{ EXPR }}` would put it (escaped, as the i18n extension's markup % values escapes it).
+
+    The same output as the call, without a call and a markup % per value on every page; a translation
+    with another % in it, or a value the text does not name, stays a call.
+    """
+
+    def _parse(self, source: str, name: str | None, filename: str | None):
+        tree = super()._parse(source, name, filename)
+        lookup = getattr(self, "i18n_lookup", None)
+        if lookup is not None:
+            for output in tree.find_all(jinja2.nodes.Output):
+                output.nodes = [part for child in output.nodes for part in (unfolded(child, lookup) or [child])]
+        return tree
+
+
+def unfolded(node, lookup) -> list | None:
+    """The parts an Output puts in for `_("text", name=EXPR, ...)`: the translation's text and the values' expressions; None to keep it."""
+    nodes = jinja2.nodes
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "_" and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str) and node.kwargs
+            and node.dyn_args is None and node.dyn_kwargs is None):
+        return None
+    values = {keyword.key: keyword.value for keyword in node.kwargs}
+    pieces = PLACEHOLDER_RE.split(lookup(node.args[0].value))
+    if any("%" in text for text in pieces[::2]) or any(name not in values for name in pieces[1::2]):
+        return None
+    return [nodes.TemplateData(piece, lineno=node.lineno) if i % 2 == 0 else values[piece]
+            for i, piece in enumerate(pieces) if i % 2 or piece]
+
+
+PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")

@@ -228,7 +228,7 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
     parts = parts if parts is not None else Parts()
     lang = i18n_language(site)
     catalog = i18n.translations(site.root, lang)
-    env = jinja2.Environment(
+    env = i18n.LayoutEnvironment(
         extensions=["jinja2.ext.i18n", i18n.Folded],
         bytecode_cache=i18n.LanguageTemplates(templates, i18n.catalog_tag(site.root, lang)) if templates is not None else None,
         loader=jinja2.FileSystemLoader(str(site.root / "layouts")),

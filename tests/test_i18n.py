@@ -75,13 +75,16 @@ def test_script_words_only_for_a_translated_language():
 
 
 def test_folded_words_build_the_same_site(tmp_path, monkeypatch):
-    """i18n.Folded (a layout's plain _("text") compiled in as a constant) changes no byte, in either language."""
+    """i18n.Folded and LayoutEnvironment (a layout's _() compiled in as its text) change no byte, in either language."""
+    import jinja2
+
     from conftest import make_site, snapshot
     from explainers.builder import build
 
     site = make_site(tmp_path, "bilingual")
     assert build(str(site), out=tmp_path / "folded", use_cache=False).written
     monkeypatch.setattr(i18n.Folded, "preprocess", lambda self, source, name, filename=None: source)
+    monkeypatch.setattr(i18n.LayoutEnvironment, "_parse", jinja2.Environment._parse)
     assert build(str(site), out=tmp_path / "called", use_cache=False).written
     assert snapshot(tmp_path / "folded") == snapshot(tmp_path / "called")
 
@@ -94,3 +97,13 @@ def test_folding_leaves_calls_it_cannot_fold():
     env.i18n_lookup = {"Plain": "Простой", "Amp": "A & B"}.get
     source = '{{ _("Plain") }} {{ _("Amp") }} {{ _("x %(n)s", n=1) }} {{ "<b>"|safe ~ _("Plain") }}'
     assert env.preprocess(source) == '{{ "Простой" }} {{ _("Amp") }} {{ _("x %(n)s", n=1) }} {{ "<b>"|safe ~ _("Plain") }}'
+
+
+def test_a_call_with_values_is_compiled_as_its_text():
+    env = i18n.LayoutEnvironment(extensions=["jinja2.ext.i18n", i18n.Folded], autoescape=True)
+    env.i18n_lookup = {"Claim %(n)s of %(t)s": "Утверждение %(n)s из %(t)s", "100%% %(n)s": "100%% %(n)s"}.get
+    env.globals["_"], _ = i18n.template_callables(i18n.stdlib_gettext.NullTranslations())
+    template = env.from_string('{{ _("Claim %(n)s of %(t)s", n=x, t="<b>") }}|{{ _("100%% %(n)s", n=1) }}')
+    assert template.render(x=2) == "Утверждение 2 из &lt;b&gt;|100% 1"
+    assert "Call(" not in repr(env.parse('{{ _("Claim %(n)s of %(t)s", n=x, t=y) }}')), "no call is left"
+    assert "Call(" in repr(env.parse('{{ _("100%% %(n)s", n=1) }}')), "a translation with another % stays a call"
