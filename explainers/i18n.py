@@ -235,11 +235,13 @@ def catalog_tag(root: Path | None, lang: str) -> str:
 
 
 class LayoutEnvironment(jinja2.Environment):
-    """The layouts' Jinja2 environment: each `{{ _("text %(name)s", name=EXPR) }}` is compiled as the text in the language,
-    with each value put in as `{{ EXPR }}` would put it (escaped, as the i18n extension's markup % values escapes it).
+    """The layouts' Jinja2 environment: what a `{{ … }}` puts in is compiled as the parts it is made of, where that is the
+    same output: `_("text %(name)s", name=EXPR)` as the text in the language with `{{ EXPR }}` in place (escaped, as the
+    i18n extension's markup % values escapes it), `A ~ B` as `{{ A }}{{ B }}` (escaping each part is escaping the whole),
+    `"<a>"|safe` as the text itself.
 
-    The same output as the call, without a call and a markup % per value on every page; a translation
-    with another % in it, or a value the text does not name, stays a call.
+    The same bytes as the calls, without a call, a markup % and a join on every page; a translation with
+    another % in it, or a value the text does not name, stays a call.
     """
 
     def _parse(self, source: str, name: str | None, filename: str | None):
@@ -247,23 +249,31 @@ class LayoutEnvironment(jinja2.Environment):
         lookup = getattr(self, "i18n_lookup", None)
         if lookup is not None:
             for output in tree.find_all(jinja2.nodes.Output):
-                output.nodes = [part for child in output.nodes for part in (unfolded(child, lookup) or [child])]
+                output.nodes = [part for child in output.nodes for part in flattened(child, lookup)]
         return tree
 
 
-def unfolded(node, lookup) -> list | None:
-    """The parts an Output puts in for `_("text", name=EXPR, ...)`: the translation's text and the values' expressions; None to keep it."""
+def flattened(node, lookup) -> list:
+    """The parts an Output may put in instead of `node`, for the same text (see LayoutEnvironment)."""
     nodes = jinja2.nodes
+    if isinstance(node, nodes.Concat):
+        return [part for child in node.nodes for part in flattened(child, lookup)]
+    if (isinstance(node, nodes.Filter) and node.name == "safe" and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str)
+            and not node.args and not node.kwargs and node.dyn_args is None and node.dyn_kwargs is None):
+        return [nodes.TemplateData(node.node.value, lineno=node.lineno)]
     if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "_" and len(node.args) == 1
-            and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str) and node.kwargs
+            and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
             and node.dyn_args is None and node.dyn_kwargs is None):
-        return None
+        return [node]
     values = {keyword.key: keyword.value for keyword in node.kwargs}
-    pieces = PLACEHOLDER_RE.split(lookup(node.args[0].value))
-    if any("%" in text for text in pieces[::2]) or any(name not in values for name in pieces[1::2]):
-        return None
-    return [nodes.TemplateData(piece, lineno=node.lineno) if i % 2 == 0 else values[piece]
-            for i, piece in enumerate(pieces) if i % 2 or piece]
+    text = lookup(node.args[0].value)
+    if not values:  # markup: put in as it is
+        return [nodes.TemplateData(text, lineno=node.lineno)] if text else []
+    pieces = PLACEHOLDER_RE.split(text)
+    if any("%" in piece for piece in pieces[::2]) or any(name not in values for name in pieces[1::2]):
+        return [node]
+    return [part for i, piece in enumerate(pieces) if i % 2 or piece
+            for part in ([nodes.TemplateData(piece, lineno=node.lineno)] if i % 2 == 0 else flattened(values[piece], lookup))]
 
 
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")
