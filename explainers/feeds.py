@@ -45,7 +45,8 @@ def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_n
     """
     stand_in, splice = stand_in or written_out, splice or (lambda rel, text: text.encode("utf-8"))
     published = [p for p in pages if not p.draft]  # a --drafts preview still announces no draft
-    alternates = env.globals.get("alternates") or (lambda page, path=None: [])
+    language = env.globals.get("language")  # languages.Speaking (render.make_environment)
+    alternates = language.alternates if language is not None else (lambda page, path=None: [])
     files = {"sitemap.xml": splice("sitemap.xml", sitemap_text(site, published, stand_in, alternates)),
              "feed.xml": splice("feed.xml", feed_text(site, published, stand_in))}
     if not (site.root / "static" / HEADERS).is_file():

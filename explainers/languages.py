@@ -331,3 +331,15 @@ def translation_stub(original: Page, code: str, today) -> str:
                 lines.append(f"      - {{date: {entry.date.isoformat()}, status: {entry.status}, note: {quote('')}}}  # {quote(entry.note)}")
     lines += ["---", ""]
     return "\n".join(lines) + original.body.lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Speaking:
+    """What the layouts know of the language they render (render.make_environment's `language`), one global for all of it."""
+
+    code: str  # "" on a one-language site
+    many: bool  # the site has `languages:`
+    up: str  # from a language's root to the site's, where static/ is: "../" under /ru/, else ""
+    alternates: object  # Translated.alternates: a page's versions in every language
+    ui: str  # the claims script's words (<html data-ui>), "" in the language the scripts are written in
+    ledger_ui: str  # and the ledger script's

@@ -257,11 +257,13 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
     env.globals.update(ledger.template_globals(site, env, parts))
     env.i18n_lookup = catalog.gettext  # the layouts' plain _("text") become constants when compiled (i18n.Folded)
     env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)  # for {% trans %} blocks
+    for unused in ("pgettext", "npgettext"):  # every global is copied into every template's context: keep them few
+        env.globals.pop(unused, None)
     env.globals["_"], env.globals["ngettext"] = i18n.template_callables(catalog)  # the layouts' _() and ngettext(), faster
     translated = translated or languages.Translated(site, [])
-    # `up`: from a language's root to the site's, where static/ is; `alternates`: a page's translations (languages.Translated)
-    env.globals.update(up="../" if site.prefix else "", alternates=translated.alternates, lang=lang, languages=site.languages,
-                       ui=i18n.script_words(site.root, lang), ledger_ui=i18n.script_words(site.root, lang, ledger=True))
+    env.globals["language"] = languages.Speaking(
+        code=lang, many=bool(site.languages), up="../" if site.prefix else "", alternates=translated.alternates,
+        ui=i18n.script_words(site.root, lang), ledger_ui=i18n.script_words(site.root, lang, ledger=True))
     # a page's ledger rows ask for the same few dates twenty times, and strftime is slow
     env.filters["longdate"] = functools.lru_cache(maxsize=None)(lambda value: i18n.date_in(value, lang))
     env.filters["absolute"] = site.absolute
@@ -286,7 +288,7 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
     """
     if page.slug:
         url = site.absolute(page.url)
-        alternates = env.globals["alternates"]
+        alternates = env.globals["language"].alternates
         parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page), alternates(page))))
     if page.slug and page.is_explainer:
         parts.get(page, "card", lambda: card_html(env, page))
