@@ -147,7 +147,7 @@ LEDGER_COUNTS = (Nn_("Showing all {total} claim.", "Showing all {total} claims."
 
 
 def script_words(root: Path | None, lang: str, ledger: bool = False) -> str:
-    """The scripts' words in a language, as JSON for <html data-ui> ("" when none is translated: the scripts' own English).
+    """The scripts' words in a language, as JSON for <body data-ui> ("" when none is translated: the scripts' own English).
 
     A count's forms are keyed "SINGULAR|CATEGORY" by CLDR plural category (one, few, many, other), which the
     script finds with Intl.PluralRules; the catalog gives each category's form for a number that has it.

@@ -341,5 +341,5 @@ class Speaking:
     many: bool  # the site has `languages:`
     up: str  # from a language's root to the site's, where static/ is: "../" under /ru/, else ""
     alternates: object  # Translated.alternates: a page's versions in every language
-    ui: str  # the claims script's words (<html data-ui>), "" in the language the scripts are written in
+    ui: str  # the claims script's words (<body data-ui>), "" in the language the scripts are written in
     ledger_ui: str  # and the ledger script's

@@ -66,7 +66,7 @@ def test_each_language_under_its_prefix(bilingual_site):
 
 def test_the_russian_page_is_in_russian(bilingual_site):
     html = (bilingual_site / "ru" / "contract-soldiers" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="ru" data-ui="' in html
+    assert '<html lang="ru">' in html and '<body data-ui="' in html
     for words in ("Перейти к содержанию", "2 утверждения в этом разборе", "Что означают статусы", "Не проверено", "Со слов сторон",
                   "Источник: <a href=\"https://meduza.io/\">«Медуза»</a>", "Проверено <time datetime=\"2026-11-27\">27 ноября 2026\u202fг.</time>",
                   "Обновлено 27 ноября 2026\u202fг.: было «Подтверждено»", "Утверждения по порядку", "↩ Вернуться к тексту",

@@ -39,7 +39,7 @@ def test_the_panel_and_the_legend_speak_russian(reader, bilingual_url):
 
 
 def test_the_script_speaks_russian(reader, bilingual_url):
-    """The claims script's own words come from the page (<html data-ui>): a preview of a link to another page."""
+    """The claims script's own words come from the page (<body data-ui>): a preview of a link to another page."""
     reader.goto(bilingual_url + "ru/about/")
     labels = reader.evaluate("[...document.querySelectorAll('.xref-button')].map(b => b.getAttribute('aria-label'))")
     assert labels and all(label.startswith("Предпросмотр: ") for label in labels)

@@ -18,9 +18,9 @@
     CSS.supports("position-area: block-end"));
   var fine = window.matchMedia ? window.matchMedia("(hover: hover) and (pointer: fine)") : null;
   // The words this script writes, in the page's language: a page not in English carries them
-  // in <html data-ui>, a JSON object from each English text to its translation (layouts/base.html).
+  // in <body data-ui>, a JSON object from each English text to its translation (layouts/base.html).
   var words = {};
-  try { words = JSON.parse(root.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
+  try { words = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
   function t(text, values) {
     var s = words[text] || text;
     for (var name in values) s = s.split("{" + name + "}").join(values[name]);

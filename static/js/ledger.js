@@ -18,10 +18,10 @@
   var counts = Array.prototype.slice.call(document.querySelectorAll("[data-status-count]"));
   var statusKeys = counts.map(function (li) { return li.getAttribute("data-status-count"); });
   var FIRST_COUNT = 2; // an explainer's row: its title, its number of claims, then one cell per status
-  // The words written here, in the page's language: a page not in English carries them in <html data-ui>
+  // The words written here, in the page's language: a page not in English carries them in <body data-ui>
   // (layouts/claims.html), a JSON object from each English text, or "singular|plural category" for a count, to its translation.
   var words = {};
-  try { words = JSON.parse(document.documentElement.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
+  try { words = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
   var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
   function say(one, other, n, values) {
     var english = n === 1 ? one : other;
