@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SITE   ?= .
 
-.PHONY: serve build check test bench screenshots clean
+.PHONY: serve build check test bench screenshots translations clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ bench: $(VENV)/.dev
 
 screenshots: $(VENV)/.dev
 	$(BIN)/python tests/screenshots.py
+
+# The interface strings of layouts/ and explainers/ into locales/messages.pot, and every language's .po brought up
+# to date with it (translate the new entries, then commit both; a build compiles the .po in memory).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k ngettext:1,2 -k N_ -k Nn_:1,2 --no-location --sort-output --width 100 \
+		--ignore-dirs '.* _* node_modules bench tests public' --project "Annotated explainers" -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf public .cache .pytest_cache .hypothesis bench/out screenshots

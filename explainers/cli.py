@@ -99,6 +99,8 @@ def cmd_new(args) -> int:
     if site is None or problems.errors:
         report(problems)
         return EXIT_CONTENT
+    if args.lang is not None:
+        return new_translation(site, args.slug, args.lang)
     path = site.root / "content" / f"{args.slug}.md"
     if path.exists():
         say(f"error: {site.shown(f'content/{args.slug}.md')} already exists", sys.stderr)
@@ -111,6 +113,37 @@ def cmd_new(args) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(NEW_PAGE.format(title=title.replace('"', '\\"'), date=dt.date.today().isoformat(), source=source), encoding="utf-8")
     say(f"created {site.shown(f'content/{args.slug}.md')}")
+    return EXIT_OK
+
+
+def new_translation(site, slug: str, code: str) -> int:
+    """Start content/NAME.CODE.md, a translation of the page whose URL is SLUG/ ("index": the home page), with its claims listed."""
+    from .languages import translated_name, translation_stub
+    from .load import read_page
+
+    if code not in site.languages or code == site.language:
+        known = ", ".join(c for c in site.languages if c != site.language) or "none: add a 'languages:' block to site.yaml"
+        say(f"error: '{code}' is not one of site.yaml's other languages ({known})", sys.stderr)
+        return EXIT_USAGE
+    problems = Problems()
+    candidates = [site.root / "content" / ("index.md" if slug == "index" else f"{slug}.md")]
+    candidates += sorted(p for p in (site.root / "content").glob("*.md") if p.stem.count(".") == 0)
+    original = None
+    for path in candidates:
+        page = read_page(site, path, problems) if path.is_file() else None
+        if page is not None and not page.lang and (page.slug == slug or slug == "index" and page.name == "index.md"):
+            original = page
+            break
+    if original is None:
+        say(f"error: no page of the site has the URL {slug}/ to translate", sys.stderr)
+        return EXIT_USAGE
+    name = translated_name(original.name, code)
+    path = site.root / "content" / name
+    if path.exists():
+        say(f"error: {site.shown(f'content/{name}')} already exists", sys.stderr)
+        return EXIT_USAGE
+    path.write_text(translation_stub(original, code, dt.date.today()), encoding="utf-8")
+    say(f"created {site.shown(f'content/{name}')}: translate its title, summary, notes and text")
     return EXIT_OK
 
 
@@ -156,6 +189,7 @@ def parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", parents=[site_opt], help="start a new page from a template")
     new.add_argument("slug")
     new.add_argument("--title")
+    new.add_argument("--lang", help="start a translation of the page SLUG into this language of site.yaml")
     new.set_defaults(run=cmd_new)
     return main
 

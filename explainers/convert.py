@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import i18n, languages
+from .cache import digest
 from .claims import checks
 from .claims.notes import NoteRenderer
 from .claims.syntax import Context, make_markdown
@@ -88,9 +90,19 @@ class Converter:
     def parse(self, site: Site, page: Page, slugs: dict[str, str], files: frozenset[str]) -> Parsed:
         """Convert one page's notes and body, recording what else on the site the result depends on."""
         result = Parsed()
-        self.render_notes(page, result.note_problems)
-        lookups = SlugLookups(slugs)
-        context = Context(site, page.name, root_of(page), page.claims, page.sources, lookups, files)
+        if page.lang:  # a translation: the original's claims in its words, links to pages in its language (languages.py)
+            languages.merge(site, page, read_original(site, page), result.note_problems)
+            lookups, context_site, static_root = SlugLookups(language_table(slugs, page.lang)), languages.view(site, page.lang), "../"
+        else:
+            lookups, context_site, static_root = SlugLookups(slugs), site, ""
+        with i18n.speaking(context_site.language if site.languages else "", site.root):
+            self.render_notes(page, result.note_problems)
+            context = Context(context_site, page.key, root_of(page), page.claims, page.sources, lookups, files, root_of(page) + static_root)
+            return self.convert(site, page, slugs, files, result, lookups, context)
+
+    def convert(self, site: Site, page: Page, slugs: dict[str, str], files: frozenset[str], result: Parsed, lookups: SlugLookups,
+                context: Context) -> Parsed:
+        """Convert the body in `context`, recording the problems and the URLs it looked up."""
         try:
             page.doc, errors = self.ext.convert(context, page.body)
         except RecursionError:  # Python-Markdown recurses once per level of nesting
@@ -101,8 +113,37 @@ class Converter:
         for claim in page.claims.values():  # as the page shows it: links to this site's pages made URLs from here
             claim.note_html = self.ext.state.notes.get(claim.id, claim.note_html)
         result.slug_deps = {key: slug_dep(site, slugs, key) for key in lookups.used}
+        if page.lang:  # a translation also depends on which pages have translations, and on its original's file
+            result.slug_deps.update({name: slug_dep(site, slugs, name) for name in
+                                     [languages.translated_name(key, page.lang) for key in lookups.used if isinstance(key, str)]})
+            result.slug_deps[ORIGINAL + page.original] = slug_dep(site, slugs, ORIGINAL + page.original)
         result.all_slugs = lookups.all
         return result
+
+
+ORIGINAL = "\x00original:"  # a slug_deps key: the file of a translation's original (no content path starts with a NUL)
+
+
+def read_original(site: Site, page: Page) -> Page | None:
+    """The page a translation translates, as its file says now (its claims are the translation's); None if there is none."""
+    from .load import read_page  # load imports languages, which this module's callers import first
+
+    path = site.root / "content" / page.original
+    return read_page(site, path, Problems()) if path.is_file() else None
+
+
+def language_table(slugs: dict[str, str], code: str) -> dict[str, str | None]:
+    """The URL table as a translation's links read it, from its language's root: a page's translation where there is one ("about/"),
+    else the page itself, up in the default language ("../about/")."""
+    table = {}
+    for name, url in slugs.items():
+        if languages.translated_name(name, code) in slugs:
+            table[name] = slugs[languages.translated_name(name, code)]
+        elif url is not None and not name.endswith(f".{code}.md"):
+            table[name] = "../" + url
+        else:
+            table[name] = url
+    return table
 
 
 def slug_dep(site: Site, slugs: dict[str, str], name: str) -> str:
@@ -111,6 +152,9 @@ def slug_dep(site: Site, slugs: dict[str, str], name: str) -> str:
     The claims extension words a broken link's error by whether the file exists, so that
     is part of what a cached body depends on.
     """
+    if name.startswith(ORIGINAL):
+        path = site.root / "content" / name[len(ORIGINAL):]
+        return "bytes:" + digest(path.read_bytes()) if path.is_file() else "none"
     slug = slugs.get(name)
     if slug is not None:
         return "url:" + slug

@@ -16,6 +16,7 @@ from .model import Page, Site, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # a sitemap entry's xhtml:link, one per language of the page (hreflang)
 EPOCH = dt.date(1970, 1, 1)  # the feed's `updated` when the site has no dated page at all
 # Characters XML 1.0 cannot carry at all, not even escaped (front matter is data; it may hold them).
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -44,7 +45,9 @@ def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_n
     """
     stand_in, splice = stand_in or written_out, splice or (lambda rel, text: text.encode("utf-8"))
     published = [p for p in pages if not p.draft]  # a --drafts preview still announces no draft
-    files = {"sitemap.xml": splice("sitemap.xml", sitemap_text(site, published, stand_in)),
+    language = env.globals.get("language")  # languages.Speaking (render.make_environment)
+    alternates = language.alternates if language is not None else (lambda page, path=None: [])
+    files = {"sitemap.xml": splice("sitemap.xml", sitemap_text(site, published, stand_in, alternates)),
              "feed.xml": splice("feed.xml", feed_text(site, published, stand_in))}
     if not (site.root / "static" / HEADERS).is_file():
         files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
@@ -105,22 +108,23 @@ def lines_text(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def sitemap_text(site: Site, pages: list[Page], piece) -> str:
-    """sitemap.xml as text, each page's entry given by piece(page, "sitemap", make)."""
+def sitemap_text(site: Site, pages: list[Page], piece, alternates=lambda page, path=None: []) -> str:
+    """sitemap.xml as text, each page's entry given by piece(page, "sitemap", make); `alternates` (languages.Translated) its translations."""
     url_of = site.absolute
     listed = sorted((p for p in pages if p.slug), key=lambda p: p.url)
     # the home page lists every explainer, so it changes whenever any page does
     home_changed = max((changed(p) for p in pages), default=None)
-    entries = [lines_text(sitemap_entry(url_of(""), home_changed))]
-    entries += [piece(p, "sitemap", lambda p=p: lines_text(sitemap_entry(url_of(p.url), changed(p)))) for p in listed]
-    return document("urlset", {"xmlns": SITEMAP}, [], entries)
+    entries = [lines_text(sitemap_entry(url_of(""), home_changed, alternates(None, "")))]
+    entries += [piece(p, "sitemap", lambda p=p: lines_text(sitemap_entry(url_of(p.url), changed(p), alternates(p)))) for p in listed]
+    return document("urlset", {"xmlns": SITEMAP, **({"xmlns:xhtml": XHTML} if site.languages else {})}, [], entries)
 
 
-def sitemap_entry(url: str, day: dt.date | None) -> list[str]:
-    """One <url> of the sitemap, as lines."""
+def sitemap_entry(url: str, day: dt.date | None, alternates=()) -> list[str]:
+    """One <url> of the sitemap, as lines: with an xhtml:link to each language's version, itself included (Google's hreflang in sitemaps)."""
     lines = ["  <url>", element(2, "loc", url)]
     if day is not None:
         lines.append(element(2, "lastmod", day.isoformat()))
+    lines += [element(2, "xhtml:link", rel="alternate", hreflang=a.code, href=a.url) for a in alternates]
     return lines + ["  </url>"]
 
 

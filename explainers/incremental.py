@@ -229,7 +229,9 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None, rem
     # when the site lives at a domain's root; rendering puts whole URLs in feeds and JSON-LD.
     base_path = urllib.parse.urlsplit(site.base_url).path
     parse_env = digest(code, config, str(site.root), site.display_root, base_path,
-                       tree_digest(site.root / "layouts", contents=False), tree_digest(site.root / "static", contents=False))
+                       tree_digest(site.root / "layouts", contents=False), tree_digest(site.root / "static", contents=False),
+                       # the catalogs: a claim's panel is written in its page's language when the page is converted (i18n.py)
+                       tree_digest(site.root / "locales", contents=True))
     render_env = digest(parse_env, site.base_url, tree_digest(site.root / "layouts", contents=True), tree_digest(site.root / "static", contents=True))
     paths = page_paths(site, problems)
     if known is None:

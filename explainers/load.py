@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import yamlfile
 from .claims.frontmatter import read_claims
+from .languages import read_languages, read_translation_claims, split_name
 from .fields import KEY_RE, Fields, kind
 from .model import Image, Page, Problems, Site, Source, Status
 
@@ -91,20 +92,23 @@ def load_site(root: Path, display_root: str, problems: Problems, memo: yamlfile.
         f.error("stale_after_days", f"'stale_after_days' must be a whole number of days, not '{days}'")
         days = "365"
     publisher = f.mapping("publisher") or {}
+    sources = read_sources(f, "sources")
+    language = f.text("language") or "en"
     return Site(
         root=root,
         display_root=display_root,
         title=f.text("title", required=True) or "",
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        language=f.text("language") or "en",
+        language=language,
         output_dir=f.text("output_dir") or "public",
         stale_after_days=int(days),
         statuses=statuses,
-        sources=read_sources(f, "sources"),
+        sources=sources,
         description=f.text("description") or "",
         publisher={k: v for k, v in publisher.items() if isinstance(v, str)},
         allow_raw_html=f.flag("allow_raw_html"),
         raw=data,
+        languages=read_languages(f, language, statuses, sources) if "languages" in data else {},
     )
 
 
@@ -189,12 +193,19 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
     f = Fields(data, problems, shown, 1, "front matter")
     data.line = 0  # "missing field" errors point at line 1, the opening '---'
     f.unknown(PAGE_FIELDS, level="warning")
-    stem = path.stem
+    original, lang = split_name(site, name)
+    if lang is not None and lang not in site.languages:
+        problems.error(shown, 1, f"'{path.name}' names language '{lang}', which is not one of site.yaml's languages ({', '.join(site.languages)})")
+        return None
+    if lang == site.language:
+        problems.error(shown, 1, f"'{lang}' is the site's own language: name this page '{original.rsplit('/', 1)[-1]}'")
+        return None
+    stem = path.stem if lang is None else Path(original).stem
     slug = f.text("slug")
     if slug is not None and not SLUG_RE.match(slug):
         f.error("slug", f"slug '{slug}' may use only lowercase letters, digits and '-'")
         slug = None
-    if slug is None and name != "index.md":
+    if slug is None and original != "index.md":
         slug = stem if SLUG_RE.match(stem) else None
         if slug is None and f.text("slug") is None:
             problems.error(shown, 1, f"file name '{path.name}' does not make a valid slug: rename it (lowercase letters, digits, '-') or set 'slug:'")
@@ -206,7 +217,7 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
         path=path,
         rel=shown,
         name=name,
-        slug="" if name == "index.md" else (slug or "invalid-slug"),
+        slug="" if original == "index.md" else (slug or "invalid-slug"),
         title=f.text("title", required=True) or "",
         date=f.date("date", required=True) or dt.date(1970, 1, 1),
         body=body,
@@ -226,7 +237,12 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
         page.layout = "explainer"
     elif not (site.root / "layouts" / f"{page.layout}.html").is_file():
         f.error("layout", f"layout '{page.layout}' has no template layouts/{page.layout}.html")
-    page.claims = read_claims(site, page, f)
+    if lang is None:
+        page.claims = read_claims(site, page, f)
+    else:  # a translation: its claims' prose; the rest comes from the original when it is converted (languages.merge)
+        page.lang, page.original = lang, original
+        page.claims, page.given = read_translation_claims(f)
+        page.given.update(own_claims=dict(page.claims), sources={k: s for k, s in sources.items() if k not in site.sources})
     return page if readable else None  # an unreadable body would hang the Markdown phase
 
 

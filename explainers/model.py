@@ -137,11 +137,22 @@ class Page:
     claims: dict[str, Claim] = field(default_factory=dict)
     doc: Doc = field(default_factory=Doc)
     date_line: int = 1  # line of `date:` in the page file
+    # a translation (languages.py): its language, the original's content path, and what its own
+    # front matter says of the claims and sources it shares with the original (kept apart, merged
+    # into `claims` and `sources` when it is converted); "" for a page in the site's own language
+    lang: str = ""
+    original: str = ""
+    given: dict = field(default_factory=dict)
 
     @property
     def url(self) -> str:
-        """Path of the page from the site root, '' for home, 'slug/' otherwise."""
+        """Path of the page from its language's root ('ru/' for a translation): '' for home, 'slug/' otherwise."""
         return f"{self.slug}/" if self.slug else ""
+
+    @property
+    def key(self) -> str:
+        """The content path of the page this is (or translates): what its translations have in common."""
+        return self.original or self.name
 
     @property
     def is_explainer(self) -> bool:
@@ -247,7 +258,8 @@ class PageStub(Page):
     the pages it does not render.
     """
 
-    LIGHT = ("path", "rel", "name", "slug", "title", "date", "body_line", "updated", "summary", "draft", "layout", "image", "date_line")
+    LIGHT = ("path", "rel", "name", "slug", "title", "date", "body_line", "updated", "summary", "draft", "layout", "image", "date_line",
+             "lang", "original")
 
     @classmethod
     def of(cls, page: Page) -> PageStub:
@@ -307,6 +319,10 @@ class Site:
     publisher: dict[str, str] = field(default_factory=dict)
     allow_raw_html: bool = False
     raw: dict = field(default_factory=dict)  # the whole of site.yaml, for templates
+    # code -> languages.Language, the default's first; empty for a one-language site (languages.py)
+    languages: dict = field(default_factory=dict)
+    prefix: str = ""  # a language's view of the site (languages.view): its folder from the site root, "ru/"
+    home: "Site | None" = None  # in such a view, the site itself
     _folder_of: tuple[str, str] = field(default=("", ""), repr=False, compare=False)  # (base_url, its folder), for absolute()
 
     def absolute(self, path: str) -> str:

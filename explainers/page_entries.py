@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import parallel
 from .cache import ALL_SLUGS, Cache, PageEntry, Packs, digest, paused_gc
+from .languages import split_name
 from .load import read_page
 from .model import Page, PageStub, Problems, Site
 from .convert import Converter, Parsed, slug_dep, slug_table, static_files
@@ -136,8 +137,9 @@ def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -
         if not drafts and line_of(head, b"\ndraft:", DRAFT_LINE_RE):
             continue
         slug = line_of(head, b"\nslug:", SLUG_LINE_RE)
-        slug = slug.group(1).decode() if slug else path.stem
-        guess[name] = "" if name == "index.md" else f"{slug}/"
+        original, lang = split_name(site, name)  # a translation's URL is its original's, under its language's folder
+        slug = slug.group(1).decode() if slug else (Path(original).stem if lang else path.stem)
+        guess[name] = "" if original == "index.md" else f"{slug}/"
     return guess
 
 

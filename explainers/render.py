@@ -6,7 +6,8 @@ each page's pieces (Parts), which are kept between builds.
 
 A little over 400 lines, and kept whole: the pieces (Parts), the render keys and the worker
 hand-off share one contract (a piece is made once per version of its page), which is easier
-to keep in one file than to follow across two.
+to keep in one file than to follow across two. A site with `languages:` renders each language
+through the same code (render_language), each in its words; languages.py holds the rest of it.
 """
 from __future__ import annotations
 
@@ -24,11 +25,10 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import feeds, output, parallel
+from . import feeds, i18n, languages, output, parallel
 from .claims import ledger
 from .claims import pages as claim_pages
 from .claims.export import export_lines
-from .claims.render import format_date
 from .model import Page, Site, Status, newest_first
 from .cache import digest as cache_digest
 from .convert import root_of
@@ -219,11 +219,18 @@ def status_counts(site: Site, page: Page) -> list[StatusCount]:
 
 
 def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | None = None,
-                     templates: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict about undefined names; `parts` keeps pieces made from pages."""
+                     templates: jinja2.BytecodeCache | None = None, translated: languages.Translated | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaped, strict about undefined names; `parts` keeps pieces made from pages.
+
+    It speaks the site's language (a language's view of it, languages.view): Jinja2's i18n
+    extension with the site's catalog (i18n.py), and `translated` says which pages translate which.
+    """
     parts = parts if parts is not None else Parts()
-    env = jinja2.Environment(
-        bytecode_cache=templates,
+    lang = i18n_language(site)
+    catalog = i18n.translations(site.root, lang)
+    env = i18n.LayoutEnvironment(
+        extensions=["jinja2.ext.i18n", i18n.Folded],
+        bytecode_cache=i18n.LanguageTemplates(templates, i18n.catalog_tag(site.root, lang)) if templates is not None else None,
         loader=jinja2.FileSystemLoader(str(site.root / "layouts")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -248,10 +255,25 @@ def make_environment(site: Site, asset_names: dict[str, str], parts: Parts | Non
 
     env.globals.update(asset=asset, url_for=url_for, site=site, status_counts=lambda p: status_counts(site, p), card=card)
     env.globals.update(ledger.template_globals(site, env, parts))
+    env.i18n_lookup = catalog.gettext  # the layouts' plain _("text") become constants when compiled (i18n.Folded)
+    env.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)  # for {% trans %} blocks
+    for unused in ("pgettext", "npgettext"):  # every global is copied into every template's context: keep them few
+        env.globals.pop(unused, None)
+    env.globals["_"], env.globals["ngettext"] = i18n.template_callables(catalog)  # the layouts' _() and ngettext(), faster
+    translated = translated or languages.Translated(site, [])
+    env.globals["language"] = languages.Speaking(
+        code=lang, many=bool(site.languages), up="../" if site.prefix else "", alternates=translated.alternates,
+        ui=i18n.script_words(site.root, lang), ledger_ui=i18n.script_words(site.root, lang, ledger=True))
     # a page's ledger rows ask for the same few dates twenty times, and strftime is slow
-    env.filters["longdate"] = functools.lru_cache(maxsize=None)(format_date)
+    env.filters["longdate"] = functools.lru_cache(maxsize=None)(lambda value: i18n.date_in(value, lang))
     env.filters["absolute"] = site.absolute
+    env.filters["static_absolute"] = (site.home or site).absolute
     return env
+
+
+def i18n_language(site: Site) -> str:
+    """The language a site (or a language's view of it) speaks, as i18n.py names it: "" for a one-language site (as written)."""
+    return site.language if site.languages else ""
 
 
 def card_html(env: jinja2.Environment, page: Page) -> str:
@@ -266,7 +288,8 @@ def make_pieces(site: Site, env: jinja2.Environment, parts: Parts, page: Page) -
     """
     if page.slug:
         url = site.absolute(page.url)
-        parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page))))
+        alternates = env.globals["language"].alternates
+        parts.get(page, "sitemap", lambda: feeds.lines_text(feeds.sitemap_entry(url, feeds.changed(page), alternates(page))))
     if page.slug and page.is_explainer:
         parts.get(page, "card", lambda: card_html(env, page))
         parts.get(page, "feed", lambda: feeds.feed_entry(url, page))
@@ -325,10 +348,47 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     Path (for output.write to link) instead of being rendered again. With `into` (the
     build's new output folder), many pages are rendered by worker processes straight into
     it, and given as Paths there; their pieces of site-wide files come back with them.
+
+    A site with `languages:` renders each other language as a site of its own under its
+    prefix (languages.view): its pages, home, feeds, ledger and claim pages, in its words.
     """
+    if not site.languages:
+        return render_language(site, pages, reuse, parts, into)
+    parts = parts if parts is not None else Parts()
+    translated = languages.Translated(site, pages)
+    for page in pages:  # a page's files and pieces name its translations: they are part of every key made from the page
+        signature = translated.signature(page)
+        if signature and reuse:
+            reuse.fingerprints[page.name] += ":" + signature
+        if signature and page.name in parts.keys:
+            parts.keys[page.name] += ":" + signature
+    files = render_language(site, [p for p in pages if not p.lang], reuse, parts, into, translated)
+    for code in list(site.languages)[1:]:
+        own = [p for p in pages if p.lang == code]
+        if own:
+            prefix, sub = f"{code}/", languages.prefixed_reuse(reuse, f"{code}/")
+            made = render_language(languages.view(site, code), own, sub, parts, into / code if into is not None else None, translated)
+            files.update(languages.prefixed_files(made, prefix))
+            if reuse:
+                reuse.rendered += sub.rendered
+    return files
+
+
+def render_language(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Parts | None = None,
+                    into: Path | None = None, translated: languages.Translated | None = None) -> dict[str, bytes | Path]:
+    """Every output file of one language of the site (all of a one-language site): see render."""
+    with i18n.speaking(i18n_language(site), site.root):
+        return render_files(site, pages, reuse, parts, into, translated)
+
+
+def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Parts | None, into: Path | None,
+                 translated: languages.Translated | None) -> dict[str, bytes | Path]:
+    """render_language's work, in its language."""
     parts = parts if parts is not None else Parts()
     files, asset_names = fingerprint_static(site)
-    env = make_environment(site, asset_names, parts, reuse.templates if reuse else None)
+    if site.prefix:  # a language's view: static/ is the site's, one folder up, written once
+        files, asset_names = {}, {rel: f"../{name}" for rel, name in asset_names.items()}
+    env = make_environment(site, asset_names, parts, reuse.templates if reuse else None, translated)
     home = next((p for p in pages if p.name == "index.md"), None)
     listed = [p for p in pages if p.slug]
     explainers = newest_first(p for p in listed if p.is_explainer)
@@ -353,6 +413,11 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
 
     def render_one(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
         """One page's file and its pieces of the site-wide files; runs here or in a worker."""
+        with i18n.speaking(i18n_language(site), site.root):
+            return render_in_language(page)
+
+    def render_in_language(page: Page) -> tuple[str, bytes, tuple[dict[str, str], dict[str, bytes]]]:
+        """render_one's work, in the site's language."""
         data = render_page(env, parts, f"{page.layout}.html", page=page, root=root_of(page), body=Markup(html_of(page)), **shared)
         claims.render(page)  # its claims' own pages and embeds (claims/pages.py)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
@@ -378,9 +443,12 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
         return parts.splice(text, found)
 
     files["index.html"] = splice("index.html", env.get_template("index.html").render(page=home, root="", body=Markup(html_of(home) if home else ""), **shared))
-    base_path = urllib.parse.urlsplit(site.base_url).path or "/"
-    files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
+    if not site.prefix:  # the host serves one 404 page, the site's
+        base_path = urllib.parse.urlsplit(site.base_url).path or "/"
+        files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
+    if site.prefix:  # one _headers file, at the site root, covers every language
+        files.pop(feeds.HEADERS, None)
     files.update(ledger.render_files(site, pages, env, parts, splice, reuse))
     return files
 

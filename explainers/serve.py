@@ -50,7 +50,7 @@ from .model import Problems
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
 ASSET_NAMES = ("preview.js", "preview.css")
 PREFIX = "/__preview__/"  # cannot clash with a page: slugs have no underscores
-WATCHED = ("content", "layouts", "static", "site.yaml")
+WATCHED = ("content", "layouts", "static", "locales", "site.yaml")  # locales: the interface catalogs (i18n.py)
 POLL_SECONDS = 0.025  # how often the watched files are looked at
 SETTLE_SECONDS = 0.025  # a burst of saves closer together than this makes one rebuild
 DEFAULT_PORT = 8000
@@ -528,7 +528,7 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}, so other machines on the network can see the preview", file=sys.stderr, flush=True)
     print(f"serving the preview at {url} (Ctrl-C to stop)", flush=True)
-    print(f"watching content/, layouts/, static/ and site.yaml; the preview build is in {preview.out} and is removed on exit", flush=True)
+    print(f"watching content/, layouts/, static/, locales/ and site.yaml; the preview build is in {preview.out} and is removed on exit", flush=True)
     asyncio.run(serve_until_stopped(preview, before, sockets))
     print("stopped", flush=True)
     return 0

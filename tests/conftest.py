@@ -68,10 +68,11 @@ def notes_in(text: str) -> list[str]:
 
 
 def make_site(dest: Path, fixture: str = "good", content_from: Path | None = None) -> Path:
-    """A site folder: the fixture's site.yaml and content over the repo's layouts and static."""
+    """A site folder: the fixture's site.yaml and content over the repo's layouts, static and interface catalogs."""
     site = dest / "site"
     shutil.copytree(REPO / "layouts", site / "layouts")
     shutil.copytree(REPO / "static", site / "static")
+    shutil.copytree(REPO / "locales", site / "locales")
     shutil.copytree(FIXTURES / fixture, site, dirs_exist_ok=True)
     if content_from is not None:
         shutil.rmtree(site / "content")
@@ -142,6 +143,25 @@ def bundled_site(tmp_path_factory) -> Path:
     result = run_cli("build", "--out", str(out))
     assert result.code == 0, result.err
     return out
+
+
+@pytest.fixture(scope="session")
+def bilingual_site(tmp_path_factory) -> Path:
+    """The two-language fixture site (tests/fixtures/bilingual: English and Russian), built once."""
+    site = make_site(tmp_path_factory.mktemp("bilingual"), "bilingual")
+    out = site.parent / "public"
+    result = run_cli("build", "--site", str(site), "--out", str(out))
+    assert result.code == 0, result.err
+    return out
+
+
+@pytest.fixture(scope="session")
+def bilingual_url(bilingual_site):
+    """The two-language fixture site served under a sub-path."""
+    from browser import serve_folder
+
+    with serve_folder(bilingual_site, "/explainers/") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

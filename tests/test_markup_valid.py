@@ -48,17 +48,22 @@ def checker_or_skip() -> list[str]:
     return [java, "-Xss4m", "-jar", str(JAR), "--format", "json", "--stdout"]
 
 
+def checked(out: Path) -> dict[str, list[dict]]:
+    """The checker's messages for every HTML file of a built site, by path under its output folder."""
+    command = checker_or_skip()
+    files = sorted(out.rglob("*.html"))
+    proc = subprocess.run(command + [str(f) for f in files], capture_output=True, text=True, timeout=300)
+    found: dict[str, list[dict]] = {f.relative_to(out).as_posix(): [] for f in files}
+    for message in json.loads(proc.stdout)["messages"]:
+        path = Path(message["url"].removeprefix("file:")).resolve()
+        found.setdefault(path.relative_to(out.resolve()).as_posix(), []).append(message)
+    return found
+
+
 @pytest.fixture(scope="module")
 def messages(bundled_site) -> dict[str, list[dict]]:
     """The checker's messages for every HTML file of the bundled site, by path under the output folder."""
-    command = checker_or_skip()
-    files = sorted(bundled_site.rglob("*.html"))
-    proc = subprocess.run(command + [str(f) for f in files], capture_output=True, text=True, timeout=300)
-    found: dict[str, list[dict]] = {f.relative_to(bundled_site).as_posix(): [] for f in files}
-    for message in json.loads(proc.stdout)["messages"]:
-        path = Path(message["url"].removeprefix("file:")).resolve()
-        found.setdefault(path.relative_to(bundled_site.resolve()).as_posix(), []).append(message)
-    return found
+    return checked(bundled_site)
 
 
 def shown(message: dict) -> str:
@@ -81,5 +86,14 @@ def test_every_other_page_is_valid_html(messages):
     """Whatever else the build writes (more pages of a type) holds to the same rule."""
     others = {path: ms for path, ms in messages.items() if path not in PAGE_TYPES.values()}
     bad = [f"{path} {shown(m)}" for path, ms in others.items() for m in ms
+           if m["type"] == "error" or (m.get("subType") == "warning" and not m["message"].startswith(FROM_DISK))]
+    assert bad == []
+
+
+def test_every_page_of_both_languages_is_valid_html(bilingual_site):
+    """The two-language fixture site (English at the root, Russian under ru/): every page, with its hreflang links and switcher."""
+    found = checked(bilingual_site)
+    assert "ru/contract-soldiers/index.html" in found and "ru/claims/index.html" in found
+    bad = [f"{path} {shown(m)}" for path, ms in found.items() for m in ms
            if m["type"] == "error" or (m.get("subType") == "warning" and not m["message"].startswith(FROM_DISK))]
     assert bad == []

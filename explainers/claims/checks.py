@@ -72,8 +72,13 @@ LEVELS: dict[str, tuple[str | None, str | None]] = {
     "repeated-source": (None, "warning"),
     "link-to-draft": ("warning", "error"),  # links.site_findings
     "missing-anchor": ("warning", "error"),
+    # a site with `languages:` (translation_findings): an editor's to-do list, never a reason to stop a build or a deploy
+    "untranslated": (None, "warning"),
+    "stale-translation": (None, "warning"),
 }
 BUILD_RULES = frozenset(rule for rule, (level, _) in LEVELS.items() if level)  # what a build reports
+# What a translation answers for of its claims: the rest (status, evidence, dates, sources) is the original's, reported there once.
+TRANSLATION_RULES = frozenset({"unused", "no-note"})
 # Statuses that say evidence settled the claim: a reader must be able to follow that evidence.
 EVIDENCE_STATUSES = ("verified", "disputed", "refuted")
 
@@ -119,6 +124,12 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
     a level in a build (unused, stale), which need no more than the site index keeps of each
     claim (Facts.claim_rows), so an edit loads no other page to check it.
     """
+    found = page_findings(site, page, today, strict)
+    return [finding for finding in found if finding.rule in TRANSLATION_RULES] if page.lang else found
+
+
+def page_findings(site: Site, page: Page, today: dt.date, strict: bool) -> list[Finding]:
+    """site_findings' rules over any page, a translation's too."""
     if not strict:  # only rows that can break a build's rules (unused, stale), and only those rules
         stale_before = (today - dt.timedelta(days=site.stale_after_days)).toordinal()
         return [finding for row in page.facts.claim_rows if not row[2] or 0 < row[3] < stale_before
@@ -133,6 +144,22 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
                              f"'date' {page.date} is after claim '{first.id}' was checked on {first.first_review}: 'date' is the day "
                              "this page was first published on this site, not the date of the story"))
     return found
+
+
+def translation_findings(site: Site, page: Page, by_name: dict[str, Page]) -> list[Finding]:
+    """A page in the site's own language with no translation into a language, and a translation older than its original's `updated`."""
+    if page.lang:
+        original = by_name.get(page.original)
+        changed = original and original.updated
+        if changed and (page.updated or page.date) < changed:
+            return [Finding("stale-translation", page.date_line, f"this translation dates from {page.updated or page.date}, but "
+                            f"{original.rel} was updated on {changed}: bring it up to date, then set 'updated'")]
+        return []
+    missing = [code for code in list(site.languages)[1:] if f"{page.name[:-3]}.{code}.md" not in by_name]
+    if page.draft or not missing:
+        return []
+    return [Finding("untranslated", 1, f"this page has no translation into {', '.join(missing)} "
+                                       f"(content/{page.name[:-3]}.{missing[0]}.md); `python build.py new {page.slug or 'index'} --lang {missing[0]}` starts one")]
 
 
 @dataclass

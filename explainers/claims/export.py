@@ -11,6 +11,7 @@ from json.encoder import encode_basestring
 
 from markupsafe import Markup
 
+from ..i18n import _
 from ..model import Page, Site
 from .entries import HOME_KEY, Entry, claim_page_url, claim_url, status_of
 from .links import note_moved
@@ -69,7 +70,7 @@ def export_head(site: Site) -> str:
     """The start of every claims.json, up to its statuses: `{"version": …, "site": …, "statuses": [...]` (no closing brace)."""
     data = {
         "version": EXPORT_VERSION,
-        "site": {"title": site.title, "url": site.base_url},
+        "site": {"title": site.title, "url": site.base_url, **({"inLanguage": site.language} if site.languages else {})},
         "statuses": [{"key": s.key, "label": s.label, "description": s.description} for s in site.statuses.values()],
     }
     return json.dumps(data, ensure_ascii=False)[:-1]
@@ -179,11 +180,11 @@ def explainer_jsonld(site: Site, page: Page, entries: list[Entry]) -> Markup:
     items = ",".join(
         f'{{"@type":"ListItem","position":{e.number},"url":{s(claim_page_url(site, e))},"name":{s(claim_reviewed(e))}}}' for e in entries
     )
-    modified = page.updated or page.date
+    modified, list_name = page.updated or page.date, _("Claims checked in this explainer")
     return script_escaped(
-        f'{{"@context":"https://schema.org","@type":"Article","headline":{s(page.title)},"url":{s(site.absolute(page.url))},'
+        f'{{"@context":"https://schema.org","@type":"Article",{in_language(site)}"headline":{s(page.title)},"url":{s(site.absolute(page.url))},'
         f'"datePublished":{s(page.date.isoformat())},"dateModified":{s(modified.isoformat())},"author":{pub},"publisher":{pub},'
-        f'"hasPart":{{"@type":"ItemList","name":"Claims checked in this explainer","numberOfItems":{len(entries)},"itemListElement":[{items}]}}}}'
+        f'"hasPart":{{"@type":"ItemList","name":{s(list_name)},"numberOfItems":{len(entries)},"itemListElement":[{items}]}}}}'
     )
 
 
@@ -213,7 +214,7 @@ def claim_review(site: Site, entry: Entry, author: str, rating: dict[str, int]) 
     numbers = f'"ratingValue":{score},"bestRating":{BEST},"worstRating":{WORST},' if score is not None else ""
     modified = claim.checked if claim.checked and claim.checked > page.date else page.date
     return script_escaped(
-        f'{{"@context":"https://schema.org","@type":"ClaimReview","url":{s(claim_page_url(site, entry))},'
+        f'{{"@context":"https://schema.org","@type":"ClaimReview",{in_language(site)}"url":{s(claim_page_url(site, entry))},'
         f'"claimReviewed":{s(claim_reviewed(entry))},"author":{author},'
         f'"datePublished":{s(page.date.isoformat())},"dateModified":{s(modified.isoformat())},'
         f'"image":{s(site.absolute(badge_path(entry.status.key)))},'
@@ -221,6 +222,11 @@ def claim_review(site: Site, entry: Entry, author: str, rating: dict[str, int]) 
         f'"ratingExplanation":{s(claim.note_text or entry.status.description)}}},'
         f'"itemReviewed":{item}}}'
     )
+
+
+def in_language(site: Site) -> str:
+    """The JSON-LD's `inLanguage` member, with its comma, on a site with `languages:` (a one-language site's JSON-LD is as it was)."""
+    return f'"inLanguage":{encode_basestring(site.language)},' if site.languages else ""
 
 
 def badge_path(status_key: str) -> str:

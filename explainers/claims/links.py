@@ -13,6 +13,7 @@ import urllib.parse
 import xml.etree.ElementTree as etree
 
 from ..fields import SAFE_SCHEMES
+from ..i18n import _
 from ..model import Link, Page
 from ..rawhtml import url_scheme
 from .checks import Finding
@@ -71,8 +72,10 @@ def check_links(ext, root: etree.Element, parents: dict) -> None:
         target = posixpath.normpath(path) + ("/" if path.endswith("/") else "")
         if target in ("./", "."):
             el.set(attr, (context.root or "./") + suffix)
-        elif target in GENERATED or target in context.static_files:
+        elif target in GENERATED:
             el.set(attr, context.root + target + suffix)
+        elif target in context.static_files:
+            el.set(attr, (context.root if context.static_root is None else context.static_root) + target + suffix)
         elif target == ".." or target.startswith("../"):
             ext.error(line, f"link to '{path}' points outside the site; write paths from the site root")
         else:
@@ -91,7 +94,7 @@ def add_preview(md, el: etree.Element, parents: dict) -> None:
         return
     el.set("class", " ".join(filter(None, [el.get("class"), "xref"])))
     name = plain(md, el) or unstash(md, el.get("href", ""))
-    button = etree.Element("button", {"type": "button", "class": "xref-button", "hidden": "hidden", "aria-label": f"Preview: {name}"})
+    button = etree.Element("button", {"type": "button", "class": "xref-button", "hidden": "hidden", "aria-label": _("Preview: {name}").format(name=name)})
     button.tail, el.tail = el.tail, None
     parent.insert(list(parent).index(el) + 1, button)
 
@@ -119,7 +122,7 @@ def note_links(ext, note_html: str, line: int) -> str:
             f'<a href="{html.escape(link.get("href"), quote=True)}">{m.group(2)}</a>'
         if link.get("class"):
             text = html.unescape(re.sub(r"<[^>]*>", "", m.group(2)))
-            out += f'<button aria-label="{html.escape("Preview: " + " ".join(text.split()), quote=True)}" class="xref-button" hidden type="button"></button>'
+            out += f'<button aria-label="{html.escape(_("Preview: {name}").format(name=" ".join(text.split())), quote=True)}" class="xref-button" hidden type="button"></button>'
         root.remove(link)
         return out if len(ext.state.errors) == before or link.get("href") != "#" else m.group(0)
 

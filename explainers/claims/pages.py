@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from .. import feeds
 from ..cache import digest
+from ..i18n import _
 from ..model import Page, Site
 from .entries import Entry, claim_page_path
 from .links import note_moved
@@ -96,7 +97,7 @@ class ClaimPages:
         if kind == "claim":
             html = self.env.get_template("claim.html").render(
                 page=page, entry=entry, entries=entries, other_claims=others, root="../../../", url_path=claim_page_path(entry),
-                meta_title=f"Claim {entry.number}: {entry.status.label} · {page.title}",
+                meta_title=_("Claim {number}: {status} · {title}").format(number=entry.number, status=entry.status.label, title=page.title),
                 jsonld=claim_review(self.site, entry, self.author, self.rating),
                 rating=self.rating.get(entry.status.key), badge=badge_path(entry.status.key), **self.shared)
         else:
@@ -184,7 +185,7 @@ def log_files(site: Site, env: jinja2.Environment, pages: list[Page], parts, reu
     changes.sort(key=lambda c: (c["date"], c["page_date"], c["slug"], -c["number"]), reverse=True)
     for c in changes:
         c["day"] = feeds.dt.date.fromisoformat(c["date"])
-    html = env.get_template("corrections.html").render(page=None, root="../", url_path="corrections/", meta_title="Corrections log",
+    html = env.get_template("corrections.html").render(page=None, root="../", url_path="corrections/", meta_title=_("Corrections log"),
                                                        changes=changes, nav=nav, explainers=[], home=None)
     return {LOG: html.encode("utf-8"), LOG_FEED: log_feed(site, changes).encode("utf-8")}
 
@@ -193,19 +194,20 @@ def log_feed(site: Site, changes: list[dict]) -> str:
     """corrections.xml: an Atom entry per change of status, newest first."""
     e = feeds.element
     updated = feeds.timestamp(feeds.dt.date.fromisoformat(changes[0]["date"])) if changes else feeds.timestamp(feeds.EPOCH)
-    lines = [e(1, "id", site.absolute(LOG_FEED)), e(1, "title", f"Corrections · {site.title}"), e(1, "updated", updated),
+    lines = [e(1, "id", site.absolute(LOG_FEED)), e(1, "title", _("Corrections · {title}").format(title=site.title)), e(1, "updated", updated),
              "  <author>", e(2, "name", site.publisher.get("name") or site.title), "  </author>",
              e(1, "link", rel="alternate", type="text/html", href=site.absolute("corrections/")),
              e(1, "link", rel="self", type="application/atom+xml", href=site.absolute(LOG_FEED))]
     entries = []
     for c in changes:
         url = site.absolute(c["path"])
-        summary = f"{c['title']}, claim {c['number']} (“{c['text']}”): changed from {c['was'][1]} to {c['now'][1]}."
+        summary = _("{title}, claim {number} (“{text}”): changed from {was} to {now}.").format(
+            title=c['title'], number=c['number'], text=c['text'], was=c['was'][1], now=c['now'][1])
         if c["note_text"]:
             summary += " " + c["note_text"]
         entries.append(feeds.lines_text([
             "  <entry>", e(2, "id", f"{url}#change-{c['date']}-{c['now'][0]}"),
-            e(2, "title", f"{c['now'][1]} (was {c['was'][1]}): {c['text']}"),
+            e(2, "title", _("{now} (was {was}): {text}").format(now=c['now'][1], was=c['was'][1], text=c['text'])),
             e(2, "link", rel="alternate", type="text/html", href=url),
             e(2, "updated", feeds.timestamp(feeds.dt.date.fromisoformat(c["date"]))),
             e(2, "summary", summary, type="text"), "  </entry>",

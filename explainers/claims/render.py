@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _, current, format_date as date_text
 from ..model import Claim, Site, Source
 
 # An ampersand that does not start a character reference: Python-Markdown's serializer
@@ -28,23 +29,24 @@ def escape_attribute(text: str) -> str:
 
 
 def format_date(value) -> str:
-    """A date as readers write it: 19 May 2022."""
-    return f"{value.day} {value:%B %Y}"
+    """A date as readers of the current language write it: 19 May 2022, 19 мая 2022 г. (i18n.py)."""
+    return date_text(value)
 
 
 def cached_date(value, dates: dict | None) -> str:
     """format_date(value), remembered in `dates` (each claim's dates are written two or three times a page)."""
     if dates is None:
         return format_date(value)
-    key = (type(value), value)  # a date and a datetime of the same day are different keys
+    key = (type(value), value, current())  # a date and a datetime of the same day are different keys
     text = dates.get(key)
     if text is None:
         text = dates[key] = format_date(value)
     return text
 
 
-def status_meaning_html(description: str, methods_url: str | None, methods_title: str = "How we check claims") -> str:
+def status_meaning_html(description: str, methods_url: str | None, methods_title: str | None = None) -> str:
     """What a status means, in one line, and the link to the methods page: for a panel, under its badge."""
+    methods_title = methods_title or _("How we check claims")
     link = f' <a class="methods-ref" href="{escape_attribute(methods_url)}">{escape_text(methods_title)}</a>' if methods_url else ""
     return f'<span class="status-meaning">{escape_text(description)}{link}</span>'
 
@@ -71,25 +73,28 @@ def claim_details_html(claim: Claim, sources: dict[str, Source], site: Site, sta
             names.append(f'<a href="{attr(source.url)}">{text(source.name)}</a>')
         else:
             names.append(f'<span class="source-name">{text(source.name)}</span>')
-    heading = "Sources: " if len(claim.sources) > 1 else "Source: "
+    heading = _("Sources: ") if len(claim.sources) > 1 else _("Source: ")
     parts.append(f'<{tag} class="claim-sources">{heading}{"; ".join(names)}</{tag}>')
     if meaning:
         parts.append(meaning)
     if note_placeholder:
         parts.append(f'<{tag} class="claim-note">{note_placeholder}</{tag}>')
     if claim.url or claim.archive:
-        links = [f'<a href="{attr(claim.url)}">Evidence</a>'] if claim.url else []
+        evidence, archived = text(_("Evidence")), text(_("Archived copy"))
+        links = [f'<a href="{attr(claim.url)}">{evidence}</a>'] if claim.url else []
         if claim.archive:
-            links.append(f'<a href="{attr(claim.archive)}">Archived copy</a>')
+            links.append(f'<a href="{attr(claim.archive)}">{archived}</a>')
         parts.append(f'<{tag} class="claim-evidence">{" · ".join(links)}</{tag}>')
     if claim.history:
         last_change = claim.history[-1]
         was = site.statuses.get(last_change.status)
-        updated = f"Updated {cached_date(claim.checked or last_change.date, dates)}: was {was.label if was else last_change.status}"
+        updated = _("Updated {date}: was {status}").format(date=cached_date(claim.checked or last_change.date, dates),
+                                                           status=was.label if was else last_change.status)
         parts.append(f'<{tag} class="claim-history">{text(updated)}</{tag}>')
     if claim.checked:
         time = f'<time datetime="{attr(claim.checked.isoformat())}">{text(cached_date(claim.checked, dates))}</time>'
-        parts.append(f'<{tag} class="claim-checked">Checked {time}</{tag}>')
+        checked = text(_("Checked {date}")).format(date=time)
+        parts.append(f'<{tag} class="claim-checked">{checked}</{tag}>')
     return parts
 
 
@@ -97,9 +102,12 @@ def backrefs_html(cid: str, numbers: list[int]) -> str:
     """The endnote's links back to each reference."""
     ref = escape_attribute(f"#ref-{cid}-")
     if len(numbers) == 1:
-        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">↩ Back to the text</a></p>'
-    links = "".join(f'<a aria-label="reference {n}" href="{ref}{n}">↩ {n}</a> ' for n in numbers)
-    return f'<p class="claim-backrefs">Back to the text: {links}</p>'
+        back = escape_text(_("↩ Back to the text"))
+        return f'<p class="claim-backrefs"><a href="{ref}{numbers[0]}">{back}</a></p>'
+    label = _("reference {number}")
+    links = "".join(f'<a aria-label="{escape_attribute(label.format(number=n))}" href="{ref}{n}">↩ {n}</a> ' for n in numbers)
+    back = escape_text(_("Back to the text: "))
+    return f'<p class="claim-backrefs">{back}{links}</p>'
 
 
 def endnote_html(claim: Claim, sources: dict[str, Source], site: Site, status_label: str, passage: str | None,
@@ -113,6 +121,7 @@ def endnote_html(claim: Claim, sources: dict[str, Source], site: Site, status_la
     if numbers:
         parts.append(backrefs_html(claim.id, numbers))
     if own_page:
-        parts.append(f'<p class="claim-own-page"><a href="{escape_attribute(f"claims/{claim.id}/")}">This claim on its own page</a>: link, cite or embed it</p>')
+        own, use = escape_text(_("This claim on its own page")), escape_text(_(": link, cite or embed it"))
+        parts.append(f'<p class="claim-own-page"><a href="{escape_attribute(f"claims/{claim.id}/")}">{own}</a>{use}</p>')
     # one <p> a line, as Python-Markdown's prettify pass would have laid them out
     return "\n" + "".join(part + "\n" for part in parts)

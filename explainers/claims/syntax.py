@@ -51,6 +51,7 @@ from ..fields import KEY_RE
 from ..model import Claim, Doc, Reference, Site, Source
 from . import checks
 from .links import check_links, note_links
+from ..i18n import _
 from .render import claim_details_html, endnote_html, status_meaning_html
 from .text import bracketed, excerpt, plain, sentence_before
 
@@ -73,6 +74,7 @@ class Context:
     sources: dict[str, Source]
     slugs: dict[str, str]  # content path of every page -> its URL path ("" for home)
     static_files: frozenset[str]
+    static_root: str | None = None  # the prefix to static/'s files, where it is not `root` (a translation's, one folder up)
 
 
 @dataclass
@@ -256,7 +258,7 @@ class ClaimInlineProcessor(InlineProcessor):
             context = self.ext.context
             # the methods page is content/methods.md published as methods/ (the layouts' rule: the nav page with slug methods)
             slug = context.slugs.get(METHODS_PAGE)
-            url = ((context.root + slug) if slug == METHODS_SLUG else None)
+            url = ((context.root + slug) if slug in (METHODS_SLUG, "../" + METHODS_SLUG) else None)
             made[key] = status_meaning_html(status.description, url) if status and status.description else ""
         return made[key]
 
@@ -322,23 +324,23 @@ class ClaimsTreeprocessor(ExtensionPass):
         button.set("popovertarget", f"panel-{cid}-{nth}")
         panel.set("id", f"panel-{cid}-{nth}")
         panel.set("role", "group")  # a named group, so a screen reader says whose links these are
-        panel.set("aria-label", f"Claim {number}")
+        panel.set("aria-label", _("Claim {number}").format(number=number))
         button.find("sup").text = util.AtomicString(str(number))
         hidden = button.find("span")
         if text is not None:
             text[0].set("id", f"label-{cid}-{nth}")
             text.set("for", ref)
             button.set("aria-labelledby", f"label-{cid}-{nth} {ref}")
-            hidden.text = util.AtomicString(f" (claim {number}, {status_label})")
+            hidden.text = util.AtomicString(_(" (claim {number}, {status})").format(number=number, status=status_label))
         else:
-            hidden.text = util.AtomicString(f"Claim {number}, {status_label}")
+            hidden.text = util.AtomicString(_("Claim {number}, {status}").format(number=number, status=status_label))
 
     def endnotes(self, numbers: dict[str, int], highlighted: set[str]) -> etree.Element | None:
         """The list of every claim of the page, each with id claim-ID, in reading order."""
         context, state = self.ext.context, self.ext.state
         section = etree.Element("section", {"class": "endnotes", "aria-labelledby": "claims-heading"})
         heading = etree.SubElement(section, "h2", {"id": "claims-heading"})
-        heading.text = util.AtomicString("The claims, one by one")
+        heading.text = util.AtomicString(_("The claims, one by one"))
         ordered = list(numbers) + [cid for cid in context.claims if cid not in numbers]
         if not ordered:
             return None

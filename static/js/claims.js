@@ -17,6 +17,15 @@
   var anchored = !!(window.CSS && CSS.supports && CSS.supports("anchor-name: --claim") &&
     CSS.supports("position-area: block-end"));
   var fine = window.matchMedia ? window.matchMedia("(hover: hover) and (pointer: fine)") : null;
+  // The words this script writes, in the page's language: a page not in English carries them
+  // in <body data-ui>, a JSON object from each English text to its translation (layouts/base.html).
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
+  function t(text, values) {
+    var s = words[text] || text;
+    for (var name in values) s = s.split("{" + name + "}").join(values[name]);
+    return s;
+  }
 
   var state = {
     preview: null,   // the panel opened by hovering and not yet pinned by a click
@@ -273,14 +282,16 @@
     var page = title ? title.textContent.trim() : "";
     var note = doc && id.indexOf("claim-") === 0 ? doc.getElementById(id) : null;
     if (!doc) {
-      panel.setAttribute("aria-label", "Preview");
-      panel.appendChild(el("p", "xref-kind", "No preview: follow the link to read it."));
+      panel.setAttribute("aria-label", t("Preview"));
+      panel.appendChild(el("p", "xref-kind", t("No preview: follow the link to read it.")));
     } else if (note) {
       var number = [].indexOf.call(note.parentNode.children, note) + 1;
       var status = note.getAttribute("data-status");
       panel.setAttribute("data-status", status);
-      panel.setAttribute("aria-label", "Preview of claim " + number + (doc === document ? "" : " of " + page));
-      var kind = el("p", "xref-kind", "Claim " + number + (doc === document ? " on this page" : " of "));
+      panel.setAttribute("aria-label", doc === document ? t("Preview of claim {number}", { number: number }) :
+        t("Preview of claim {number} of {page}", { number: number, page: page }));
+      var kind = el("p", "xref-kind", doc === document ? t("Claim {number} on this page", { number: number }) :
+        t("Claim {number} of ", { number: number }));
       if (doc !== document) kind.appendChild(el("cite", "", page));
       panel.appendChild(kind);
       var parts = note.querySelectorAll(".claim-text, .claim-head, .claim-sources, .claim-note, .claim-evidence, .claim-history, .claim-checked");
@@ -290,7 +301,7 @@
       var meaning = legend && legend.parentNode.nextElementSibling;
       if (head && meaning) head.parentNode.insertBefore(el("p", "status-meaning", meaning.textContent.trim()), head.nextSibling);
     } else {
-      panel.setAttribute("aria-label", "Preview of " + (page || "the page"));
+      panel.setAttribute("aria-label", t("Preview of {page}", { page: page || t("the page") }));
       panel.appendChild(el("p", "xref-title", page));
       var dek = doc.querySelector(".dek") || doc.querySelector('meta[name="description"]');
       if (dek) panel.appendChild(el("p", "xref-summary", (dek.content || dek.textContent).trim()));

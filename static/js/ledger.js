@@ -18,6 +18,17 @@
   var counts = Array.prototype.slice.call(document.querySelectorAll("[data-status-count]"));
   var statusKeys = counts.map(function (li) { return li.getAttribute("data-status-count"); });
   var FIRST_COUNT = 2; // an explainer's row: its title, its number of claims, then one cell per status
+  // The words written here, in the page's language: a page not in English carries them in <body data-ui>
+  // (layouts/claims.html), a JSON object from each English text, or "singular|plural category" for a count, to its translation.
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { words = {}; }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+  function say(one, other, n, values) {
+    var english = n === 1 ? one : other;
+    var s = (plurals && words[one + "|" + plurals.select(n)]) || words[english] || english;
+    for (var name in values) s = s.split("{" + name + "}").join(values[name]);
+    return s;
+  }
 
   function sourcesOf(row) {
     return Array.prototype.map.call(row.querySelectorAll("[data-source]"), function (el) {
@@ -48,14 +59,19 @@
 
   function describe(shown) {
     var total = rows.length;
-    var noun = claims ? (total === 1 ? "claim" : "claims") : (total === 1 ? "explainer" : "explainers");
-    if (!chosen().length) return "Showing all " + total + " " + noun + ".";
+    if (!chosen().length) {
+      return claims ? say("Showing all {total} claim.", "Showing all {total} claims.", total, { total: total }) :
+        say("Showing all {total} explainer.", "Showing all {total} explainers.", total, { total: total });
+    }
     var which = chosen().map(function (s) {
       var label = form.querySelector("label[for='" + s.id + "']").textContent.trim().toLowerCase();
       return label + " " + s.options[s.selectedIndex].text;
     }).join(", ");
-    if (!shown) return (claims ? "No claim matches " : "No explainer has claims that match ") + which + ".";
-    return "Showing " + shown + " of " + total + " " + noun + (claims ? "" : " with matching claims") + " (" + which + ").";
+    var values = { shown: shown, total: total, which: which };
+    if (!shown) return claims ? say("No claim matches {which}.", "", 1, values) : say("No explainer has claims that match {which}.", "", 1, values);
+    return claims ? say("Showing {shown} of {total} claim ({which}).", "Showing {shown} of {total} claims ({which}).", total, values) :
+      say("Showing {shown} of {total} explainer with matching claims ({which}).",
+          "Showing {shown} of {total} explainers with matching claims ({which}).", total, values);
   }
 
   function query(names) {
