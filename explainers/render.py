@@ -380,6 +380,7 @@ def render(site: Site, pages: list[Page], reuse: Reuse | None = None, parts: Par
     files["index.html"] = splice("index.html", env.get_template("index.html").render(page=home, root="", body=Markup(html_of(home) if home else ""), **shared))
     base_path = urllib.parse.urlsplit(site.base_url).path or "/"
     files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
+    files["search/index.html"] = render_page(env, parts, "search.html", page=None, root="../", url_path="search/", body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
     files.update(ledger.render_files(site, pages, env, parts, splice))
     return files
