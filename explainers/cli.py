@@ -148,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=port_number, help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--drafts", action="store_true", help="include pages marked draft")
     serve.add_argument("--no-cache", action="store_true", help="ignore the cache in SITE/.cache/ on every rebuild")
+    serve.add_argument("--no-search", action="store_true", help="make no search index (a large site's index is made again on every save)")
     serve.set_defaults(run=cmd_serve)
 
     chk = commands.add_parser("check", parents=[site_opt], help="validate everything; build nothing")

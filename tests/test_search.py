@@ -157,3 +157,31 @@ def test_settle_sorts_filter_values_and_names_files_after_their_bytes(tmp_path):
 def test_the_cbor_of_pagefind_files_reads_back_as_written():
     value = ["x" * 300, [0, 23, 24, 255, 256, 65535, 65536, 2**32], ["é", []]]
     assert search.unpack(search.pack(value)) == value
+
+
+def test_the_preview_indexes_too_unless_told_not_to(tmp_path):
+    from explainers.serve import safe_build
+
+    site = make_site(tmp_path)
+    result = safe_build(str(site), tmp_path / "preview", "http://127.0.0.1:8000/", drafts=False)
+    assert result.written and (tmp_path / "preview" / "pagefind" / "pagefind.js").is_file()
+    off = safe_build(str(site), tmp_path / "plain", "http://127.0.0.1:8000/", drafts=False, search=False)
+    assert off.written and not (tmp_path / "plain" / "pagefind").exists()
+
+
+def test_only_the_search_page_may_compile_webassembly(tmp_path):
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    assert build(str(site), out).written
+    wasm = "script-src 'self' 'wasm-unsafe-eval'"
+    pages = [p for p in out.rglob("*.html") if "/pagefind/" not in p.as_posix()]
+    allowed = sorted(p.relative_to(out).as_posix() for p in pages if wasm in p.read_text(encoding="utf-8"))
+    assert allowed == ["search/index.html"]
+    headers = (out / "_headers").read_text(encoding="utf-8").split("\n/")
+    rules = {block.split("\n", 1)[0].lstrip("/"): block for block in headers}
+    for rule in ("search/", "*/search/"):
+        assert "! Content-Security-Policy" in rules[rule] and wasm in rules[rule] and "frame-ancestors 'none'" in rules[rule]
+    assert wasm not in rules["*"]
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<form class="site-search" role="search" aria-label="Site" action="./search/" method="get">' in home
+    assert "form-action 'self'" in home
