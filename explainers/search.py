@@ -78,14 +78,18 @@ def as_asked(out: Path, enabled: bool) -> bool:
 
 def indexed(pages: list[Page], files: dict) -> list[str]:
     """The files to index, sorted: every published explainer and its claim pages (not their embeds)."""
+    claim_pages: dict[str, list[str]] = {}  # "PAGE/claims/" -> its claim pages, from one pass over the files
+    for rel in files:
+        if rel.endswith("/index.html") and not rel.endswith("/embed/index.html") and "claims/" in rel:
+            claim_pages.setdefault(rel[:-len("/index.html")].rpartition("/")[0] + "/", []).append(rel)
     names = []
     for page in pages:
         if not (page.slug and page.is_explainer and not page.draft):
             continue
+        folder = f"{page.url}claims/"
+        group = files.get(folder)
         names.append(f"{page.url}index.html")
-        group = files.get(f"{page.url}claims/")
-        claims = group.names if isinstance(group, output.Kept) else [rel for rel in files if rel.startswith(f"{page.url}claims/")]
-        names += [rel for rel in claims if rel.endswith("/index.html") and not rel.endswith("/embed/index.html")]
+        names += [rel for rel in group.names if not rel.endswith("/embed/index.html")] if isinstance(group, output.Kept) else claim_pages.get(folder, [])
     return sorted(names)
 
 
