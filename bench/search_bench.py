@@ -20,6 +20,7 @@ not tests: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import statistics
@@ -126,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"full clean build, indexed:     {wall_on:7.2f} s wall, {cpu_on:7.2f} s CPU")
     print(f"indexing adds: {wall_on - wall_off:+.2f} s wall ({(wall_on / wall_off - 1) * 100:+.0f}%), "
           f"{cpu_on - cpu_off:+.2f} s CPU ({(cpu_on / cpu_off - 1) * 100:+.0f}%)")
-    import json
-
     entry = json.loads((indexed / search.INDEX / search.ENTRY).read_text(encoding="utf-8"))
     counted = sum(language["page_count"] for language in entry["languages"].values())
     print(f"index: {counted} pages indexed (explainers and claim pages)")
