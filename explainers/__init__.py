@@ -10,6 +10,7 @@ The recipe is ``builder.build``; its phases, in order, and the functions that do
                                                              (convert.Converter), or taken from the last build
     check         sitecheck.check_site                    the whole site  -> more Problems (claims, links, slugs)
     render_site   builder.py  -> render.render            Jinja2 layouts  -> {path: bytes or reusable Path}
+    search_index  search.index                            explainers, claim pages -> the Pagefind index, in the stage
     write_output  builder.py  -> output.write / update    a temporary folder (output.Stage), swapped or committed in
     remember      incremental.Memory.remember             the cache (cache.py), or the preview's memory (Warm)
 

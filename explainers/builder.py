@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import output, yamlfile
+from . import output, search as search_index, yamlfile
 from .fields import is_safe_url
 from .incremental import Memory, Warm
 from .load import load_site
@@ -37,7 +37,7 @@ class BuildResult:
 
 
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True,
-          warm: Warm | None = None) -> BuildResult:
+          warm: Warm | None = None, search: bool = True) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error.
 
     `warm` (the preview's) carries the last good build's pages and pieces in memory; a good
@@ -51,7 +51,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     target = output_folder(site, out, result)
     with output.site_lock(site.root):
         memory.take_stock(site, result.problems, drafts, target)
-        if up_to_date(memory, result):
+        if search_index.as_asked(target, search) and up_to_date(memory, result):
             return finish(result, started)
         with memory.session(), output.Stage(target) as stage:
             in_place = memory.in_place()  # asked once the stage is made, which may put back a killed build's output
@@ -61,6 +61,8 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
                 return finish(result, started)
             files, reuse = render_site(site, pages, memory, stage, result.problems)
             if files is None:
+                return finish(result, started)
+            if not search_index.index(pages, files, stage, result.problems, search):  # the search index, last: it reads the pages
                 return finish(result, started)
             removed = write_output(files, memory, stage, in_place)
             result.written, result.rendered = True, reuse.rendered

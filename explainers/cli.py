@@ -39,7 +39,7 @@ def report(problems: Problems) -> None:
 
 def cmd_build(args) -> int:
     """Build the site into the output folder, or leave it untouched if anything is wrong."""
-    result = build(args.site, args.out, args.base_url, args.drafts, use_cache=not args.no_cache)
+    result = build(args.site, args.out, args.base_url, args.drafts, use_cache=not args.no_cache, search=not args.no_search)
     report(result.problems)
     if not result.written:
         say(f"build failed: {len(result.problems.errors)} error(s); the output folder was left as it was", sys.stderr)
@@ -173,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override base_url of site.yaml")
     build.add_argument("--drafts", action="store_true", help="include pages marked draft")
     build.add_argument("--no-cache", action="store_true", help="ignore the cache in SITE/.cache/: read, convert and render every page")
+    build.add_argument("--no-search", action="store_true", help="make no search index (Pagefind) of the pages")
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", parents=[site_opt], help="build and serve with live reload")
@@ -180,6 +181,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=port_number, help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--drafts", action="store_true", help="include pages marked draft")
     serve.add_argument("--no-cache", action="store_true", help="ignore the cache in SITE/.cache/ on every rebuild")
+    serve.add_argument("--no-search", action="store_true", help="make no search index (a large site's index is made again on every save)")
     serve.set_defaults(run=cmd_serve)
 
     chk = commands.add_parser("check", parents=[site_opt], help="validate everything; build nothing")

@@ -27,6 +27,8 @@ EXTRA_CSP = "frame-ancestors 'none'"
 # A claim's embed (EXPLAINER/claims/ID/embed/) is made to be framed by any site, and runs no script.
 EMBED_RULE = "/*/embed/"
 EMBED_CSP = "script-src 'none'; frame-ancestors *"
+# The search page (search/, and a language's LANG/search/) declares its own policy (layouts/search.html).
+SEARCH_RULES = ("/search/", "/*/search/")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -50,7 +52,8 @@ def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_n
     files = {"sitemap.xml": splice("sitemap.xml", sitemap_text(site, published, stand_in, alternates)),
              "feed.xml": splice("feed.xml", feed_text(site, published, stand_in))}
     if not (site.root / "static" / HEADERS).is_file():
-        files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)))
+        files[HEADERS] = headers_file(page_policy(env), sorted(name for name in asset_names.values() if HASHED_ASSET_RE.search(name)),
+                                      page_policy(env, "search.html"))
     return files
 
 
@@ -160,17 +163,17 @@ def feed_entry(url: str, page: Page) -> str:
     ])
 
 
-def page_policy(env: jinja2.Environment) -> str | None:
-    """The Content-Security-Policy that layouts/base.html declares, so the header repeats it exactly."""
+def page_policy(env: jinja2.Environment, layout: str = "base.html") -> str | None:
+    """The Content-Security-Policy that layouts/base.html (or another layout) declares, so the header repeats it exactly."""
     try:
-        source = env.loader.get_source(env, "base.html")[0]
+        source = env.loader.get_source(env, layout)[0]
     except jinja2.TemplateNotFound:
         return None
     found = CSP_META_RE.search(source)
     return found.group(1) if found else None
 
 
-def headers_file(policy: str | None, assets: list[str]) -> bytes:
+def headers_file(policy: str | None, assets: list[str], search_policy: str | None = None) -> bytes:
     """_headers for Netlify and Cloudflare Pages: the page policy everywhere, hashed assets cached for ever.
 
     HTML gets no Cache-Control here: both hosts' default makes browsers revalidate it on every
@@ -182,6 +185,9 @@ def headers_file(policy: str | None, assets: list[str]) -> bytes:
     lines += [f"  {name}: {value}" for name, value in SECURITY_HEADERS.items()]
     if policy:  # embeds may be framed: Cloudflare's `! Header` drops the /* rule's policy first, Netlify's later rule replaces it
         lines += [EMBED_RULE, "  ! Content-Security-Policy", f"  Content-Security-Policy: {policy}; {EMBED_CSP}"]
+    if policy and search_policy:  # the search page's policy also lets Pagefind compile its WebAssembly
+        for rule in SEARCH_RULES:
+            lines += [rule, "  ! Content-Security-Policy", f"  Content-Security-Policy: {search_policy}; {EXTRA_CSP}"]
     for path in sorted(assets):
         lines += [f"/{path}", f"  Cache-Control: {IMMUTABLE}"]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -108,10 +108,11 @@ def full_rebuild(changed: list[str]) -> bool:
 # ---------------------------------------------------------------- building
 
 
-def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True, warm: Warm | None = None) -> BuildResult:
+def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True, warm: Warm | None = None,
+               search: bool = True) -> BuildResult:
     """Build, turning a crash (say, a Jinja error in a layout) into an error at its line."""
     try:
-        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm)
+        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm, search=search)
     except Exception as exc:  # the preview must outlive any mistake a writer can make
         problems = Problems()
         problems.error(*crash_location(exc, Path(site), display_root(site)), crash_message(exc))
@@ -265,6 +266,7 @@ class Preview:
     drafts: bool
     host: str = "127.0.0.1"  # the address listened on, for checking Host headers
     use_cache: bool = True
+    search: bool = True  # make the search index on every build (--no-search: not)
     built: bool = False  # has any build succeeded yet?
     errors: list[str] = field(default_factory=list)
     sockets: set = field(default_factory=set)
@@ -417,7 +419,7 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
             after = latest
         changed, before = changed_files(before, after), after
         started = time.perf_counter()
-        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm)
+        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, preview.search)
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
 
@@ -517,9 +519,10 @@ def run(args, sockets: list[socket.socket], port: int, workdir: Path) -> int:
     url = url_of(args.host, port)
     if args.port is None and port != DEFAULT_PORT:
         print(f"port {DEFAULT_PORT} is in use; using {port} instead", flush=True)
-    preview = Preview(args.site, workdir / "site", url, args.drafts, args.host, use_cache=not getattr(args, "no_cache", False))
+    preview = Preview(args.site, workdir / "site", url, args.drafts, args.host, use_cache=not getattr(args, "no_cache", False),
+                      search=not getattr(args, "no_search", False))
     before = snapshot(Path(args.site))  # taken before the first build, so no save is missed
-    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm)
+    result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, preview.search)
     preview.take(result)
     for problem in result.problems:
         print(problem, file=sys.stderr, flush=True)

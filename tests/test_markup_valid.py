@@ -32,6 +32,7 @@ PAGE_TYPES = {
     "page (methods)": "methods/index.html",
     "ledger": "claims/index.html",
     "404": "404.html",
+    "search": "search/index.html",
 }
 # warnings that only say the checker read the pages from disk (see the module's docstring)
 FROM_DISK = ("Resource violates Content Security Policy", "Inline script violates Content Security Policy")
