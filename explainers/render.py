@@ -446,7 +446,9 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
     if not site.prefix:  # the host serves one 404 page, the site's
         base_path = urllib.parse.urlsplit(site.base_url).path or "/"
         files["404.html"] = render_page(env, parts, "404.html", page=None, root=base_path, body=Markup(""), **shared)
-    files["search/index.html"] = render_page(env, parts, "search.html", page=None, root="../", url_path="search/", body=Markup(""), **shared)
+    # one Pagefind bundle for every language, at the site root (it picks the index by <html lang>)
+    site_root = "../" * (1 + site.prefix.count("/"))
+    files["search/index.html"] = render_page(env, parts, "search.html", page=None, root="../", site_root=site_root, url_path="search/", body=Markup(""), **shared)
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
     if site.prefix:  # one _headers file, at the site root, covers every language
         files.pop(feeds.HEADERS, None)

@@ -86,9 +86,10 @@ def indexed(pages: list[Page], files: dict) -> list[str]:
     for page in pages:
         if not (page.slug and page.is_explainer and not page.draft):
             continue
-        folder = f"{page.url}claims/"
+        url = f"{page.lang}/{page.url}" if page.lang else page.url  # a translation is under its language's prefix
+        folder = f"{url}claims/"
         group = files.get(folder)
-        names.append(f"{page.url}index.html")
+        names.append(f"{url}index.html")
         names += [rel for rel in group.names if not rel.endswith("/embed/index.html")] if isinstance(group, output.Kept) else claim_pages.get(folder, [])
     return sorted(names)
 

@@ -137,3 +137,16 @@ def test_without_the_index_the_page_points_to_the_ledger(page, bundled_url):
     page.wait_for_selector(".search-nojs:not([hidden])")
     assert "not available" in page.inner_text(".search-status")
     assert page.locator(".search-nojs a").get_attribute("href") == "../claims/"
+
+
+def test_the_russian_search_page_searches_the_russian_index(page, bundled_url):
+    """Each language has its own index (Pagefind picks it by <html lang>): Russian words find the Russian claim page."""
+    page.goto(bundled_url + "ru/search/?q=" + urllib.parse.quote("фамилий безопасности"))
+    page.wait_for_function("() => /\\d|Ничего/.test(document.querySelector('.search-status').textContent)")
+    found = page.eval_on_selector_all(".search-results h2 a", "links => links.map(a => a.href)")
+    assert bundled_url + "ru/" + CLAIM_URL in found
+    assert all(url.startswith(bundled_url + "ru/") for url in found), found
+    item = page.locator(".search-results li", has=page.locator(f"a[href$='ru/{CLAIM_URL}']"))
+    assert item.locator(".badge[data-status='unverified']").inner_text() == "Не подтверждено"
+    assert page.inner_text("h1") == "Поиск"
+    assert page.errors == []

@@ -163,7 +163,8 @@
   selects.forEach(function (select) { select.addEventListener("change", run); });
   more.addEventListener("click", function () { showMore(true); });
 
-  import(text.index).then(function (module) {
+  // resolved against the page: a bare import() resolves a relative address against this script's
+  import(new URL(text.index, window.location.href).href).then(function (module) {
     pagefind = module;
     return pagefind.options({ baseUrl: siteRoot.pathname });
   }).then(function () {
