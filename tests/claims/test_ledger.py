@@ -163,6 +163,17 @@ def test_bundled_claims_json_validates_and_matches_the_ledger(bundled_site: Path
     assert [s["key"] for s in data["statuses"]] == ["verified", "unverified", "attributed", "disputed", "refuted"]
 
 
+def test_bundled_russian_claims_json_validates_and_is_in_russian(bundled_site: Path):
+    """The Russian edition's claims.json and its explainer's file follow the same schema, with their language."""
+    for rel in ("ru/claims.json", "ru/contract-soldiers/claims.json"):
+        data = json.loads((bundled_site / rel).read_text())
+        VALIDATOR.validate(data)
+        assert data["site"]["inLanguage"] == "ru"
+        assert len(data["claims"]) == 38
+        assert {c["status"]["label"] for c in data["claims"]} == {"Не подтверждено", "Заявление стороны"}
+        assert all(c["url"].startswith("https://example.org/explainers/ru/contract-soldiers/") for c in data["claims"])
+
+
 def test_claims_json_carries_every_field(history_site: Path):
     data = json.loads((history_site / "public/claims.json").read_text())
     VALIDATOR.validate(data)
