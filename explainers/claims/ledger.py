@@ -137,8 +137,11 @@ def summaries(pages: list[Page], options: dict[str, list[Option]]) -> list[Summa
     return found
 
 
-def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str, bytes | Path]:
-    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text)."""
+def render_files(site: Site, pages: list[Page], env, parts, splice, keyed) -> dict[str, bytes | Path]:
+    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text).
+
+    An explainer's own files go through keyed(output path, make, page, *what else they show) instead.
+    """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
     for page in ordered:
@@ -158,17 +161,23 @@ def render_files(site: Site, pages: list[Page], env, parts, splice) -> dict[str,
         explainers=[] if whole else summaries(ordered, options), **common,
     ))
     entries_of = env.globals["claim_entries"]
-    for page in ordered:
-        rel = ledger_file(page)
+    shown = (*nav, f"{claim_total} {len(ordered)}")  # what an explainer's ledger page shows of the others
+
+    def own_page(page: Page) -> str:
         tally = page.facts.tally
-        files[rel] = splice(rel, template.render(
+        return template.render(
             url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
             options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
             root="../../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
-        ))
-        rel = export_file(page)
-        lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))
-        files[rel] = splice(rel, explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines))
+        )
+
+    def own_export(page: Page) -> str:
+        lines = parts.stand_in(page, "export", lambda: export_lines(site, entries_of(page)))
+        return explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines)
+
+    for page in ordered:
+        files[ledger_file(page)] = keyed(ledger_file(page), lambda page=page: own_page(page), page, "ledger", *shown)
+        files[export_file(page)] = keyed(export_file(page), lambda page=page: own_export(page), page, "export")
     index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
     if whole:
         lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
