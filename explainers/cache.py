@@ -154,6 +154,7 @@ class BuildRecord:
     layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
     layout_names_key: str = ""
     groups: dict[str, GroupRecord] = field(default_factory=dict)  # by the folder they are in ("PAGE/claims/")
+    folders: dict[str, tuple] = field(default_factory=dict)  # each folder's stamp, but those in groups (folder_stamps.py)
 
 
 def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = False):

@@ -21,7 +21,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, yamlfile
+from . import folder_stamps, output, yamlfile
 from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, GroupRecord, PageEntry, Packs, code_digest, digest, group_stamp,
                     group_unchanged, load_sources, load_yaml_memo, output_intact, stat_record, store_sources, store_yaml_memo,
                     tree_digest, unchanged)
@@ -93,6 +93,8 @@ class Memory:
         self.root: Path | None = None  # the site folder
         self.made_cache = False  # this build made the cache folder: removed again unless it succeeds
         self.done = False  # remember() ran: the build succeeded
+        self.placed = False  # the output is updated in place (in_place())
+        self.moved: set[str] = set()  # folders of the output whose stamp had moved since the last build (written_before)
 
     def yaml_memo(self, root: Path) -> yamlfile.Memo | None:
         """What PyYAML made of the last good build's site.yaml (yamlfile.Memo), for open_site."""
@@ -141,7 +143,8 @@ class Memory:
 
     def in_place(self) -> bool:
         """Whether the last output is updated file by file (the preview's always is) rather than replaced by a new folder."""
-        return bool(self.warm) or bool(self.record and self.record.out == str(self.target) and self.target.is_dir())
+        self.placed = bool(self.warm) or bool(self.record and self.record.out == str(self.target) and self.target.is_dir())
+        return self.placed
 
     def read_pages(self, site: Site, problems: Problems, drafts: bool, prepare=None) -> list[Page]:
         """Every page, taken from the last build where its inputs are unchanged, else read and converted (page_entries)."""
@@ -183,8 +186,21 @@ class Memory:
         return reuse, self.parts
 
     def written_before(self) -> set[str] | None:
-        """The files the last build wrote into this output folder, if known; a group of files by its folder ("PAGE/claims/", see output.update)."""
-        return set(self.record.files) | set(self.record.groups) if self.record and self.record.out == str(self.target) else None
+        """The files in this output folder as the last build left it, if known; a group of files by its folder ("PAGE/claims/", see output.update).
+
+        The preview's folder is its own: what the last build wrote is all there is. Another
+        may have had files added since, found by the folders' stamps (folder_stamps.py).
+        """
+        record = self.record
+        if not record or record.out != str(self.target):
+            return None
+        if self.warm:
+            return set(record.files) | set(record.groups)
+        found = folder_stamps.files_since(record.out, record)
+        if found is None:
+            return None
+        before, self.moved = found
+        return before
 
     def remember(self, site: Site, problems: Problems, reuse: Reuse, files: dict) -> None:
         """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
@@ -196,6 +212,8 @@ class Memory:
         records, groups = output_records(self.record, self.target, files, reuse.keys, reuse.groups)
         record = BuildRecord(str(self.target), records, self.key, list(problems), len(self.pages), reuse.layout_names, reuse.layout_names_key,
                              groups)
+        if not self.warm:  # the preview's folder is its own: nothing to look for there
+            record.folders = folder_stamps.stamps(str(self.target), self.record, self.placed, records, groups, self.moved)
         if self.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
             self.warm.parse_env, self.warm.entries, self.warm.parts, self.warm.record = inputs.parse_env, self.entries, parts.made, record
             keep_pieces(self.warm, parts)
