@@ -23,8 +23,6 @@ What ``install`` replaces, with the built-in's priority (higher runs first):
     tree              inline 20, smarty 6             inline.QuickInlineProcessor: a pattern is
                                                       tried only on text holding its trigger
                       unescape 0                      inline.QuickUnescapeTreeprocessor
-                      toc 5                           toc.QuickTocTreeprocessor: its marker
-                                                      looked for only if some text holds it
     postprocessors    raw_html 30                     rawhtml.QuickRawHtmlPostprocessor
     notes only        md.parser                       blocks.OneParagraphParser, with
                                                       ``install(md, notes=True)``
@@ -68,11 +66,10 @@ def install(md: markdown.Markdown, notes: bool = False) -> bool:
     """
     if not active():
         return False
-    from . import blocks, inline, rawhtml, serializer, toc
+    from . import blocks, inline, rawhtml, serializer
 
     serializer.install(md)
     inline.install(md)
-    toc.install(md)
     blocks.install(md, notes)
     rawhtml.install(md)
     return True

@@ -9,7 +9,7 @@ from markdown.postprocessors import RawHtmlPostprocessor
 from explainers import fastmd
 from explainers.claims.notes import NoteRenderer
 from explainers.claims.syntax import make_markdown
-from explainers.fastmd import blocks, inline, rawhtml, serializer, toc
+from explainers.fastmd import blocks, inline, rawhtml, serializer
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,6 @@ def fast_parts(md: markdown.Markdown) -> dict[str, bool]:
         "unescape": isinstance(md.treeprocessors["unescape"], inline.QuickUnescapeTreeprocessor),
         "blocks": isinstance(md.parser.blockprocessors["quote"], blocks.QuickQuoteProcessor),
         "raw_html": isinstance(md.postprocessors["raw_html"], rawhtml.QuickRawHtmlPostprocessor),
-        "toc": isinstance(md.treeprocessors["toc"], toc.QuickTocTreeprocessor),
     }
 
 
