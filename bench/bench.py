@@ -48,7 +48,11 @@ import json, os, resource, sys
 sys.path.insert(0, sys.argv[1])
 from explainers.cli import main
 code = main(sys.argv[2:])
-self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this process's own high-water mark: ru_maxrss would start from bench.py's, which fork copied before exec
+    with open("/proc/self/status") as f:
+        self_kib = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 workers_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"code": code, "self": self_kib, "workers": workers_kib}), file=sys.stderr)
 sys.stderr.flush()

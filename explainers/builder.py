@@ -150,10 +150,8 @@ def template_problem(site: Site, exc: jinja2.TemplateError) -> tuple[str, int, s
 def write_output(files: dict, memory: Memory, stage: output.Stage, in_place: bool):
     """Commit the changed files into the last output, or swap in the new folder; returns a wait for the old folder's removal."""
     removed = lambda: None  # noqa: E731
-    if memory.warm:  # the preview's own folder: what the last build wrote is known, and no one else writes there
+    if in_place:  # what is there: what the last build wrote, and what was added since (Memory.written_before)
         output.update(files, stage.out, stage.tmp, memory.written_before())
-    elif in_place:  # the files there are looked for afresh
-        output.update(files, stage.out, stage.tmp)
     else:
         if stage.folders is not None:
             stage.folders.tidy(files)

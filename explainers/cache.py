@@ -154,6 +154,7 @@ class BuildRecord:
     layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
     layout_names_key: str = ""
     groups: dict[str, GroupRecord] = field(default_factory=dict)  # by the folder they are in ("PAGE/claims/")
+    folders: dict[str, tuple] = field(default_factory=dict)  # each folder's stamp, but those in groups (folder_stamps.py)
 
 
 def load_file(path: Path | str, code: str, env: str, kind: type, rest: bool = False):
@@ -514,10 +515,19 @@ def group_unchanged(out: str, folder: str, record: GroupRecord) -> bool:
 
 
 def output_intact(out: Path, record: BuildRecord) -> bool:
-    """True when the output folder holds exactly the files of the last build, each untouched (each group, as group_stamp tells)."""
+    """True when the output folder holds exactly the files of the last build, each untouched (each group, as group_stamp tells).
+
+    With the folders' stamps (folder_stamps.py), a stat of each folder tells that no file
+    was added or taken away, where listing them all cost a scandir a folder and an object a file.
+    """
+    from .folder_stamps import stamp
     from .output import files_in  # output's listing of a folder
 
     folder = str(out)
+    if record.folders:
+        return (all(stamp(f"{folder}/{name}") == was for name, was in record.folders.items())
+                and all(unchanged(f"{folder}/{rel}", entry) for rel, entry in record.files.items())
+                and all(group_unchanged(folder, name, group) for name, group in record.groups.items()))
     try:
         found = files_in(out, skip=set(record.groups))
     except OSError:

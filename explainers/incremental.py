@@ -21,13 +21,13 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, yamlfile
+from . import folder_stamps, output, yamlfile
 from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, GroupRecord, PageEntry, Packs, code_digest, digest, group_stamp,
                     group_unchanged, load_sources, load_yaml_memo, output_intact, stat_record, store_sources, store_yaml_memo,
                     tree_digest, unchanged)
 from .load import page_paths
 from .model import Page, Problems, Site
-from .page_entries import content_name, convert_again, fingerprint, read_and_parse, save_pages
+from .page_entries import content_name, convert_again, fingerprint, glance, read_and_parse, save_pages
 from .render import DiskTemplates, MemoryTemplates, Parts, Reuse
 
 # A content file's digest is taken on trust from its stat only if its last change (ctime)
@@ -63,7 +63,9 @@ class Inputs:
     paths: list[Path]
     sources: dict[str, str]  # content path -> digest of the file's bytes, in the order of `paths`
     known: dict = field(default_factory=dict)  # content file (str) -> (stat, digest), for the next build (see source_digest)
-    texts: dict = field(default_factory=dict)  # content file -> its bytes, where they were read for the digest
+    # content file -> page_entries.glance() of its bytes, where they were read for the digest: not the
+    # bytes themselves, 180 MiB held through a first build's start at 10,000 realistic pages
+    glances: dict = field(default_factory=dict)
     started_ns: int = 0  # when the files began to be read (see SETTLED_NS)
 
 
@@ -93,6 +95,8 @@ class Memory:
         self.root: Path | None = None  # the site folder
         self.made_cache = False  # this build made the cache folder: removed again unless it succeeds
         self.done = False  # remember() ran: the build succeeded
+        self.placed = False  # the output is updated in place (in_place())
+        self.moved: set[str] = set()  # folders of the output whose stamp had moved since the last build (written_before)
 
     def yaml_memo(self, root: Path) -> yamlfile.Memo | None:
         """What PyYAML made of the last good build's site.yaml (yamlfile.Memo), for open_site."""
@@ -141,7 +145,8 @@ class Memory:
 
     def in_place(self) -> bool:
         """Whether the last output is updated file by file (the preview's always is) rather than replaced by a new folder."""
-        return bool(self.warm) or bool(self.record and self.record.out == str(self.target) and self.target.is_dir())
+        self.placed = bool(self.warm) or bool(self.record and self.record.out == str(self.target) and self.target.is_dir())
+        return self.placed
 
     def read_pages(self, site: Site, problems: Problems, drafts: bool, prepare=None) -> list[Page]:
         """Every page, taken from the last build where its inputs are unchanged, else read and converted (page_entries)."""
@@ -183,8 +188,21 @@ class Memory:
         return reuse, self.parts
 
     def written_before(self) -> set[str] | None:
-        """The files the last build wrote into this output folder, if known; a group of files by its folder ("PAGE/claims/", see output.update)."""
-        return set(self.record.files) | set(self.record.groups) if self.record and self.record.out == str(self.target) else None
+        """The files in this output folder as the last build left it, if known; a group of files by its folder ("PAGE/claims/", see output.update).
+
+        The preview's folder is its own: what the last build wrote is all there is. Another
+        may have had files added since, found by the folders' stamps (folder_stamps.py).
+        """
+        record = self.record
+        if not record or record.out != str(self.target):
+            return None
+        if self.warm:
+            return set(record.files) | set(record.groups)
+        found = folder_stamps.files_since(record.out, record)
+        if found is None:
+            return None
+        before, self.moved = found
+        return before
 
     def remember(self, site: Site, problems: Problems, reuse: Reuse, files: dict) -> None:
         """Save what this successful build made: page entries, and the record and pieces (in memory for the preview)."""
@@ -196,6 +214,8 @@ class Memory:
         records, groups = output_records(self.record, self.target, files, reuse.keys, reuse.groups)
         record = BuildRecord(str(self.target), records, self.key, list(problems), len(self.pages), reuse.layout_names, reuse.layout_names_key,
                              groups)
+        if not self.warm:  # the preview's folder is its own: nothing to look for there
+            record.folders = folder_stamps.stamps(str(self.target), self.record, self.placed, records, groups, self.moved)
         if self.warm:  # the preview's own folder: its record and pieces stay in memory, not on disk
             self.warm.parse_env, self.warm.entries, self.warm.parts, self.warm.record = inputs.parse_env, self.entries, parts.made, record
             keep_pieces(self.warm, parts)
@@ -236,19 +256,19 @@ def gather_inputs(site: Site, problems: Problems, known: dict | None = None, rem
     paths = page_paths(site, problems)
     if known is None:
         known = settled_sources(site.root, code) if remembered else {}
-    sources, texts = {}, {}
+    sources, glances = {}, {}
     for path in paths:
-        sources[content_name(site, path)] = source_digest(path, known, texts)
+        sources[content_name(site, path)] = source_digest(path, known, glances)
     return Inputs(code, parse_env, render_env, paths, sources, known={str(path): known[str(path)] for path in paths if str(path) in known},
-                  texts=texts, started_ns=started_ns)
+                  glances=glances, started_ns=started_ns)
 
 
-def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> str:
+def source_digest(path: Path, known: dict | None, glances: dict | None = None) -> str:
     """The digest of a content file's bytes; "" if it cannot be read (read_page reports why).
 
     With `known` (str(path) -> (stat, digest): the preview's, or settled_sources()), a file whose
     size, times and inode are as they were is not read again; the preview's watcher goes by
-    the same stat. With `texts`, the bytes read are kept there (for guessed_slugs).
+    the same stat. With `glances`, what guessed_slugs needs of the bytes read is kept there.
     """
     try:
         st = os.stat(path)
@@ -260,8 +280,8 @@ def source_digest(path: Path, known: dict | None, texts: dict | None = None) -> 
         value = digest(data)
     except OSError:
         return ""
-    if texts is not None:
-        texts[path] = data
+    if glances is not None:
+        glances[path] = glance(data)
     if known is not None:
         known[key] = (stamp, value)
     return value

@@ -128,19 +128,27 @@ def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -
     guess = {}
     for path in paths:
         name = content_name(site, path)
-        try:
-            text = inputs.texts.pop(path, None) or path.read_bytes()
-        except OSError:
+        seen = inputs.glances.pop(path, None)
+        if seen is None:
+            try:
+                seen = glance(path.read_bytes())
+            except OSError:
+                continue
+        draft, slug = seen
+        if draft and not drafts:
             continue
-        end = text.find(b"\n---", 3) if text.startswith(b"---") else -1
-        head = text[:end] if end > 0 else b""
-        if not drafts and line_of(head, b"\ndraft:", DRAFT_LINE_RE):
-            continue
-        slug = line_of(head, b"\nslug:", SLUG_LINE_RE)
         original, lang = split_name(site, name)  # a translation's URL is its original's, under its language's folder
-        slug = slug.group(1).decode() if slug else (Path(original).stem if lang else path.stem)
+        slug = slug or (Path(original).stem if lang else path.stem)
         guess[name] = "" if original == "index.md" else f"{slug}/"
     return guess
+
+
+def glance(text: bytes) -> tuple[bool, str | None]:
+    """What guessed_slugs needs of a content file's bytes: whether its front matter says `draft: true`, and its `slug:` line's slug."""
+    end = text.find(b"\n---", 3) if text.startswith(b"---") else -1
+    head = text[:end] if end > 0 else b""
+    slug = line_of(head, b"\nslug:", SLUG_LINE_RE)
+    return line_of(head, b"\ndraft:", DRAFT_LINE_RE) is not None, slug.group(1).decode() if slug else None
 
 
 def line_of(head: bytes, start: bytes, pattern: re.Pattern):

@@ -118,13 +118,17 @@ class Parts:
     # a fresh nonce per build, so no text a writer can type matches a stand-in
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
 
-    def get(self, page: Page, name: str, make: Callable[[], str]) -> str:
-        """The digest of the named piece of a page: the last build's if its key still matches, else made now."""
+    def keep(self, page: Page) -> dict[str, str]:
+        """The digests of a page's pieces in this build: the last build's while its key still matches (kept for the next)."""
         if page.name not in self.made:
             key = self.keys.get(page.name, "")
             old = self.previous.get(page.name)
             self.made[page.name] = (key, dict(old[1]) if key and old and old[0] == key else {})
-        digests = self.made[page.name][1]
+        return self.made[page.name][1]
+
+    def get(self, page: Page, name: str, make: Callable[[], str]) -> str:
+        """The digest of the named piece of a page: the last build's if its key still matches, else made now."""
+        digests = self.keep(page)
         if name not in digests:
             self.put(page.name, name, make().encode("utf-8"))
         return digests[name]
@@ -442,6 +446,31 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
             return reuse.previous(rel, key)
         return parts.splice(text, found)
 
+    streamed, made_folders = into is not None and len(todo) >= parallel.MIN_RENDERS, {into}
+
+    def keyed(rel: str, make: Callable[[], str], page: Page, *also: Page | str) -> bytes | Path:
+        """A file made from one page and `also` (pages, strings) alone: the last output's file, not rendered, when none of them changed.
+
+        Its key is known before rendering, where splice() knows it only after: a one-page edit
+        so renders one explainer's ledger page, not all of them to find them unchanged.
+        """
+        if reuse:
+            parts.keep(page)  # its pieces, though not spliced, are kept for the next build
+            fp = reuse.fingerprints
+            reuse.keys[rel] = key = cache_digest(reuse.env_key, fp[page.name], *(fp[x.name] if isinstance(x, Page) else x for x in also))
+            found = reuse.previous(rel, key)
+            if found is not None:
+                return found
+        data = parts.splice(make())
+        if not streamed:
+            return data
+        # a build of many pages writes each into the new folder at once: 10,000 explainers' ledger
+        # pages and claims.json files held as bytes until the end were hundreds of MiB
+        target = into / rel
+        output.make_parent(target, made_folders)
+        target.write_bytes(data)
+        return target
+
     files["index.html"] = splice("index.html", env.get_template("index.html").render(page=home, root="", body=Markup(html_of(home) if home else ""), **shared))
     if not site.prefix:  # the host serves one 404 page, the site's
         base_path = urllib.parse.urlsplit(site.base_url).path or "/"
@@ -452,7 +481,7 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
     if site.prefix:  # one _headers file, at the site root, covers every language
         files.pop(feeds.HEADERS, None)
-    files.update(ledger.render_files(site, pages, env, parts, splice, reuse))
+    files.update(ledger.render_files(site, pages, env, parts, splice, keyed, reuse))
     return files
 
 

@@ -5,6 +5,8 @@ lines (or remembered, yamlfile.Memo) never imports PyYAML.
 """
 from __future__ import annotations
 
+import operator
+
 import yaml
 
 from .yamlfile import MAX_DEPTH, Mapping, YamlError
@@ -73,14 +75,16 @@ class _QuickLoader(_StrictLoader):
     def resolve(self, kind, value, implicit):
         """The tag the generic resolver would give this untagged node."""
         if kind is yaml.ScalarNode:
-            return _NULL_TAG if implicit[0] and _NULL_RE.match(value) else _STR_TAG
+            # the null expression matches at most five characters ("NULL\n"): longer values,
+            # most of them, are not tried
+            return _NULL_TAG if implicit[0] and len(value) < 6 and _NULL_RE.match(value) else _STR_TAG
         return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
-    def descend_resolver(self, current_node, current_index):
-        """Nothing to track: only path resolvers need the path."""
-
-    def ascend_resolver(self):
-        """Nothing to track: only path resolvers need the path."""
+    # The composer calls these two around every node; only path resolvers need the path, so
+    # they do nothing. Built-ins that take the same arguments and return at once cost less
+    # than a Python method doing nothing (a built-in in a class is not bound to the instance).
+    descend_resolver = staticmethod(operator.is_)  # (current_node, current_index)
+    ascend_resolver = staticmethod(tuple)  # ()
 
 
 class _Unusual(Exception):

@@ -93,3 +93,44 @@ def test_a_failed_first_build_takes_away_the_cache_folder_it_made(tmp_path: Path
     with memory.session():
         assert (site / ".cache" / "packs").is_dir()  # made for workers' packs
     assert not (site / ".cache").exists()
+
+
+def test_an_edit_lists_only_the_output_folders_whose_stamp_moved(tmp_path: Path, monkeypatch):
+    from explainers import output
+
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    out = site / "public"
+    (out / "about" / "stray.html").write_text("stray")  # a file put there since: its folder's stamp moves
+    (out / "new" / "deeper").mkdir(parents=True)
+    (out / "new" / "deeper" / "stray.txt").write_text("stray")  # and in a folder new under the top
+    listed, real_files_in = [], output.files_in
+    monkeypatch.setattr(output, "files_in", lambda folder, skip=frozenset(): (listed.append(Path(folder)), real_files_in(folder, skip))[1])
+    text = (site / "content" / "second.md").read_text(encoding="utf-8")
+    (site / "content" / "second.md").write_text(text.replace("Over 20,000", "Over 30,000"), encoding="utf-8")
+    assert build(str(site)).written
+    # the new folder is listed whole, the edited page's claim files (a group made again) too; never the output folder
+    assert sorted(path.relative_to(out).as_posix() for path in listed if path.is_relative_to(out)) == ["new", "second/claims"]
+    compare(site, tmp_path)  # the strays are gone, as from a clean build
+
+
+def last_record(site: Path) -> cache.BuildRecord:
+    """The record the last build of a site left in its cache."""
+    memory = incremental.Memory()
+    memory.take_stock(open_site(str(site), Problems(), None), Problems(), False, (site / "public").resolve())
+    return memory.record
+
+
+def test_folder_stamps_after_an_update_keep_the_untouched_and_take_the_touched_anew(tmp_path: Path):
+    from explainers import folder_stamps
+
+    site = make_site(tmp_path)
+    assert build(str(site)).written
+    first = last_record(site)
+    text = (site / "content" / "second.md").read_text(encoding="utf-8")
+    (site / "content" / "second.md").write_text(text.replace("Over 20,000", "Over 30,000"), encoding="utf-8")
+    assert build(str(site)).written
+    second = last_record(site)
+    assert set(second.folders) == set(first.folders) and "" in second.folders
+    for folder, was in second.folders.items():  # each as the folder is now
+        assert folder_stamps.stamp(f"{second.out}/{folder}") == was, folder

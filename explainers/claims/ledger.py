@@ -24,7 +24,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..cache import digest
 from ..model import Page, Site
 from . import filters
 from .entries import HOME_KEY, Change, Entry, ordered_pages, page_entries
@@ -172,11 +171,11 @@ def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, par
     return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
 
 
-def render_files(site: Site, pages: list[Page], env, parts, splice, reuse=None) -> dict[str, bytes | Path]:
+def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse=None) -> dict[str, bytes | Path]:
     """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text).
 
-    With `reuse` (render.Reuse), an explainer's ledger page and claims.json whose page is as it was, and a
-    filter page whose rows and text are as they were, are the last output's files.
+    An explainer's own files go through keyed(output path, make, page, *what else they show) instead;
+    with `reuse` (render.Reuse), a filter page whose rows and text are as they were is the last output's file.
     """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
@@ -198,28 +197,23 @@ def render_files(site: Site, pages: list[Page], env, parts, splice, reuse=None) 
         explainers=[] if whole else summaries(ordered, options), views=views, **common,
     ))
     entries_of = env.globals["claim_entries"]
-    # an explainer's two files are made from the page, the site's two totals and its menu: with the page's
-    # fingerprint as their key, an edit makes only its own again, not a thousand templates around kept rows
-    around = digest(str(claim_total), str(len(ordered)), *(f"{p.url}|{p.title}" for p in nav))
-    for page in ordered:
-        rel, json_rel = ledger_file(page), export_file(page)
-        if reuse is not None:
-            parts.get(page, "ledger", lambda page=page: rows_html(env, entries_of(page)))
-            parts.get(page, "export", lambda page=page: export_lines(site, entries_of(page)))
-            key = digest(reuse.env_key, around, reuse.fingerprints[page.name])
-            reuse.keys[rel] = reuse.keys[json_rel] = key
-            old = reuse.previous(rel, key), reuse.previous(json_rel, key)
-            if all(old):
-                files[rel], files[json_rel] = old
-                continue
+    shown = (*nav, f"{claim_total} {len(ordered)}")  # what an explainer's ledger page shows of the others
+
+    def own_page(page: Page) -> str:
         tally = page.facts.tally
-        files[rel] = parts.splice(template.render(
+        return template.render(
             url_path=ledger_path(page), meta_title=f"Claims in {page.title}", ledger_pages=[page],
             options=ledger_options(site, [page]), claim_total=sum(tally.values()), status_totals=tally, page_count=1,
-            root="../../../", whole=True, own=page, own_json=json_rel, explainers=[], **common,
-        ))
-        lines = parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page)))
-        files[json_rel] = parts.splice(explainer_document(site, index_entry(site, page, json_rel, ledger_path(page)), lines))
+            root="../../../", whole=True, own=page, own_json=export_file(page), explainers=[], **common,
+        )
+
+    def own_export(page: Page) -> str:
+        lines = parts.stand_in(page, "export", lambda: export_lines(site, entries_of(page)))
+        return explainer_document(site, index_entry(site, page, export_file(page), ledger_path(page)), lines)
+
+    for page in ordered:
+        files[ledger_file(page)] = keyed(ledger_file(page), lambda page=page: own_page(page), page, "ledger", *shown)
+        files[export_file(page)] = keyed(export_file(page), lambda page=page: own_export(page), page, "export")
     index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
     if whole:
         lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]

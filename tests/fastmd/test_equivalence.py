@@ -80,6 +80,14 @@ def test_every_shipped_fixture_and_generated_page_converts_the_same(tmp_path):
     assert count >= 30
 
 
+def test_realistic_benchmark_pages_convert_the_same(tmp_path):
+    """bench/realistic.py's pages: the inline syntax of real prose, links between pages and to their claims."""
+    import realistic  # bench/ is on the path once markdown_pages() has made generated pages
+
+    markdown_pages(tmp_path, 1)
+    assert same_site(realistic.generate(tmp_path / "realistic", 24, 3)) == 26
+
+
 def test_every_shipped_fixture_and_generated_note_renders_the_same(tmp_path):
     notes = [note for path in markdown_pages(tmp_path, 6) for note in notes_in(path.read_text(encoding="utf-8"))]
     assert len(notes) > 40
