@@ -208,6 +208,7 @@ def settle(top: Path) -> None:
         meta_path.unlink()
         language["hash"] = f"{prefix}_{hashlib.sha256(data).hexdigest()[:10]}"
         (top / f"pagefind.{language['hash']}.pf_meta").write_bytes(data)
+    entry["languages"] = dict(sorted(entry["languages"].items()))  # a HashMap's order too, on a site of several languages
     (top / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

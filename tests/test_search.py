@@ -57,6 +57,16 @@ def test_two_clean_builds_give_the_same_index(tmp_path):
     assert any(name.startswith("filter/") for name in first)  # the files that Pagefind itself writes in no fixed order
 
 
+def test_two_clean_builds_of_two_languages_give_the_same_index(tmp_path):
+    """Pagefind lists a site's languages in no fixed order either: settle() sorts them."""
+    site = make_site(tmp_path, "bilingual")
+    for name in ("a", "b", "c"):
+        assert run_cli("build", "--site", str(site), "--out", str(tmp_path / name), "--no-cache").code == 0
+    first = snapshot(tmp_path / "a" / "pagefind")
+    assert set(entry(tmp_path / "a")["languages"]) == {"en", "ru"}
+    assert snapshot(tmp_path / "b" / "pagefind") == first == snapshot(tmp_path / "c" / "pagefind")
+
+
 def test_an_edit_outside_the_indexed_pages_keeps_the_index(tmp_path, runs):
     site = make_site(tmp_path)
     out = tmp_path / "out"
