@@ -34,15 +34,18 @@ class BuildResult:
     page_count: int = 0
     rendered: int = 0  # pages rendered in this run (the rest were reused from the last output)
     up_to_date: bool = False  # nothing changed since the last build: the output was left as it was
+    search_later: bool = False  # the search index is the last one, to be made again (build's search_later)
 
 
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True,
-          warm: Warm | None = None, search: bool = True) -> BuildResult:
+          warm: Warm | None = None, search: bool = True, search_later: bool = False) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error.
 
     `warm` (the preview's) carries the last good build's pages and pieces in memory; a good
     build updates it, and updates the output folder in place, file by file, instead of
     swapping in a whole new one (the preview's folder is its own, never published).
+    `search_later` (the preview's edits) leaves the last search index in place of making it
+    again (result.search_later), for a build when the writer pauses.
     """
     started, result, memory = time.perf_counter(), BuildResult(Problems()), Memory(use_cache, warm)
     site = result.site = open_site(site_arg, result.problems, base_url, memory.yaml_memo(Path(site_arg)))
@@ -51,7 +54,7 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
     target = output_folder(site, out, result)
     with output.site_lock(site.root):
         memory.take_stock(site, result.problems, drafts, target)
-        if search_index.as_asked(target, search) and up_to_date(memory, result):
+        if (search_later or search_index.as_asked(target, search)) and up_to_date(memory, result):
             return finish(result, started)
         with memory.session(), output.Stage(target) as stage:
             in_place = memory.in_place()  # asked once the stage is made, which may put back a killed build's output
@@ -62,8 +65,10 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
             files, reuse = render_site(site, pages, memory, stage, result.problems)
             if files is None:
                 return finish(result, started)
-            if not search_index.index(pages, files, stage, result.problems, search):  # the search index, last: it reads the pages
+            indexed = search_index.index(pages, files, stage, result.problems, search, search_later)  # last: it reads the pages
+            if not indexed:
                 return finish(result, started)
+            result.search_later = indexed == "later"
             removed = write_output(files, memory, stage, in_place)
             result.written, result.rendered = True, reuse.rendered
             memory.remember(site, result.problems, reuse, files)

@@ -40,24 +40,35 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 VERSION = "1"  # of this module's choice of files and options: a change re-indexes
 
 
-def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problems, enabled: bool = True) -> bool:
-    """Add the search index to the build's files (made anew, or the last output's); False if that failed (an error is recorded)."""
+def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problems, enabled: bool = True, later: bool = False) -> str:
+    """Add the search index to the build's files: "made" anew, "kept" (the last output's), "later"; "" if that failed (an error is recorded).
+
+    `later` (the preview's edits): an index that must be made again is not made now; the last
+    output's stays, without its stamp, so that the next build asked for an index makes it.
+    """
     taken = [p for p in pages if p.slug in TAKEN]
     for page in taken:
         problems.error(page.path, 1, f"the slug '{page.slug}' is taken by the site's search ({page.slug}/); choose another")
-    if taken or not enabled:
-        return not taken
+    if taken:
+        return ""
+    if not enabled:
+        return "none"
     sources = indexed(pages, files)
     stamp = stamp_of(sources)
     if kept(sources, stamp, files, stage.out):
-        return True
+        return "kept"
+    if later and (stage.out / INDEX / ENTRY).is_file():  # the stale index answers meanwhile
+        for rel in sorted(output.files_in(stage.out / INDEX)):
+            if f"{INDEX}/{rel}" != STAMP:
+                files[f"{INDEX}/{rel}"] = stage.out / INDEX / rel
+        return "later"
     if not sources:  # nothing to search: no index, and the search page says so
         files[STAMP] = stamp
-        return True
+        return "made"
     binary = executable()
     if binary is None:
         problems.error("pagefind", 1, f"the search index needs Pagefind, which is not installed: pip install '{PIN}' (or build with --no-search)")
-        return False
+        return ""
     folder = output.temp_folder(stage.out).with_name(f".{stage.out.name}.tmp-search-{os.getpid()}")
     try:
         gather(sources, files, stage.out, folder)
@@ -66,9 +77,9 @@ def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problem
         shutil.rmtree(folder, ignore_errors=True)
     if failure:
         problems.error("pagefind", 1, f"the search index could not be made: {failure} (build with --no-search to go without)")
-        return False
+        return ""
     add_index(files, stage.tmp, stamp)
-    return True
+    return "made"
 
 
 def as_asked(out: Path, enabled: bool) -> bool:

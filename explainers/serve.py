@@ -109,10 +109,11 @@ def full_rebuild(changed: list[str]) -> bool:
 
 
 def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True, warm: Warm | None = None,
-               search: bool = True) -> BuildResult:
+               search: bool = True, search_later: bool = False) -> BuildResult:
     """Build, turning a crash (say, a Jinja error in a layout) into an error at its line."""
     try:
-        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm, search=search)
+        return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm, search=search,
+                     search_later=search_later)
     except Exception as exc:  # the preview must outlive any mistake a writer can make
         problems = Problems()
         problems.error(*crash_location(exc, Path(site), display_root(site)), crash_message(exc))
@@ -404,13 +405,18 @@ def application(preview: Preview) -> web.Application:
 def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
     """Rebuild whenever the watched files differ from `before`, until `stop` is set; runs on its own thread."""
     root = Path(preview.site)
-    interval = POLL_SECONDS
+    interval, index_due = POLL_SECONDS, False
     while not stop.wait(interval):
         looked = time.perf_counter()
         after = snapshot(root)
         # a big site takes a while to look at: keep polling under a fifth of the time
         interval = max(POLL_SECONDS, 4 * (time.perf_counter() - looked))
         if after == before:
+            if index_due:  # the writer paused: now the search index (Pagefind reads every indexed page again)
+                index_due = False
+                started = time.perf_counter()
+                result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, True)
+                log_index(result, time.perf_counter() - started)
             continue
         while not stop.wait(SETTLE_SECONDS):  # let a burst of saves finish
             latest = snapshot(root)
@@ -419,9 +425,12 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
             after = latest
         changed, before = changed_files(before, after), after
         started = time.perf_counter()
-        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, preview.search)
+        # the page first; the search index, which costs a millisecond a page, when the writer pauses
+        result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm,
+                            preview.search, search_later=preview.search)
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
+        index_due = index_due or result.search_later
 
 
 def run_on_loop(loop, stop: threading.Event, fn, *args):
@@ -453,6 +462,14 @@ def log_rebuild(changed: list[str], result: BuildResult, seconds: float, reloade
         print(f"{shown} changed ({scope}): rebuilt in {seconds * 1000:.0f} ms, reloaded {reloaded or 0} open page(s)", flush=True)
     else:
         print(f"{shown} changed: build failed with {len(result.problems.errors)} error(s); still serving the last good build", file=sys.stderr, flush=True)
+
+
+def log_index(result: BuildResult, seconds: float) -> None:
+    """Tell the writer that the search index caught up with the edits (or why not)."""
+    for problem in result.problems.errors:
+        print(problem, file=sys.stderr, flush=True)
+    if result.written or result.up_to_date:
+        print(f"search index updated in {seconds * 1000:.0f} ms", flush=True)
 
 
 # ---------------------------------------------------------------- starting and stopping

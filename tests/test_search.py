@@ -100,6 +100,26 @@ def test_an_edited_note_is_indexed_again(tmp_path, runs):
     assert b"zanzibar" in words
 
 
+def test_the_previews_edits_leave_the_index_for_later_and_a_build_catches_up(tmp_path, runs):
+    """search_later (the preview's saves): the page at once, the last index meanwhile; the next build asked for one makes it."""
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    assert build(str(site), out).written and len(runs) == 1
+    page = site / "content" / "first.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
+    edited = build(str(site), out, search_later=True)
+    assert edited.written and edited.search_later and len(runs) == 1
+    assert (out / "pagefind" / "pagefind.js").is_file() and not (out / search.STAMP).exists()
+    assert b"zanzibar" in (out / "claims" / "index.html").read_bytes()  # the note, in the pages at once
+    again = build(str(site), out, search_later=True)  # nothing new: the index is still due, and nothing is made
+    assert len(runs) == 1 and not (out / search.STAMP).exists()
+    caught_up = build(str(site), out)
+    assert caught_up.written and not caught_up.search_later and len(runs) == 2 and (out / search.STAMP).is_file()
+    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
+    assert b"zanzibar" in words
+    assert again.problems.errors == []
+
+
 def test_no_search_makes_no_index_and_a_later_build_makes_it(tmp_path):
     site = make_site(tmp_path)
     out = tmp_path / "out"

@@ -1,6 +1,7 @@
 """The live preview: the real server in a subprocess, a real Chromium watching it."""
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import queue
@@ -273,6 +274,20 @@ def test_a_burst_of_saves_makes_fewer_rebuilds(preview):
         time.sleep(0.05)
     time.sleep(0.3)
     assert 1 <= preview.rebuilds() < 5, preview.lines
+
+
+def test_an_edit_shows_at_once_and_the_search_index_catches_up_when_the_writer_pauses(preview):
+    """The page is rebuilt without Pagefind (a millisecond a page); the index is made again once no save is pending."""
+    first = preview.site / "content" / "first.md"
+    edit(first, "A claim whose id YAML", "A zanzibar claim whose id YAML")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not any("search index updated" in line for line in preview.lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    rebuilt = next(n for n, line in enumerate(preview.lines) if " changed" in line)
+    indexed = next(n for n, line in enumerate(preview.lines) if "search index updated" in line)
+    assert rebuilt < indexed, preview.lines
+    words = b"".join(gzip.decompress(p.read_bytes()) for p in (preview.out / "pagefind" / "fragment").iterdir())
+    assert b"zanzibar" in words
 
 
 @pytest.mark.parametrize("path", [
