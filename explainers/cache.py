@@ -14,7 +14,7 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                to read them: a file whose stat is as it was is not read again
     yaml.pickle                what PyYAML made of site.yaml (yamlfile.Memo), so a build whose
                                site.yaml is unchanged does not import PyYAML
-    parts.pickle               each page's pieces of the site-wide files (render.Parts): their
+    parts.pickle               each page's pieces of the site-wide files (pieces.Parts): their
                                key and digests; pieces.pickle holds their bytes, read only
                                when a site-wide file must be joined again
     index.pickle               every page's entry with a model.PageStub for its page: what
@@ -22,7 +22,7 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     *-changes.pickle           what changed in parts, pieces, index or places since that
                                file was written (see Cache.layered): an edit writes its few
                                pages' worth, not every page's pieces again
-    jinja/                     compiled layouts (render.DiskTemplates)
+    jinja/                     compiled layouts (pieces.DiskTemplates)
 
 The module is the whole on-disk format, each reader beside its writer (record headers,
 layered files, packs), so that neither side of a file changes without the other: that
@@ -151,7 +151,7 @@ class BuildRecord:
     inputs: str  # digest of every input of that run (see incremental.run_digest)
     problems: list[Problem]
     page_count: int
-    layout_names: dict = field(default_factory=dict)  # render.Reuse.layout_names, found under layout_names_key
+    layout_names: dict = field(default_factory=dict)  # pieces.Reuse.layout_names, found under layout_names_key
     layout_names_key: str = ""
     groups: dict[str, GroupRecord] = field(default_factory=dict)  # by the folder they are in ("PAGE/claims/")
     folders: dict[str, tuple] = field(default_factory=dict)  # each folder's stamp, but those in groups (folder_stamps.py)
@@ -392,7 +392,7 @@ class Cache:
         return self.layered("pieces")
 
     def store_parts(self, made: dict, fresh: set[str], data: Callable[[str], tuple | None]) -> None:
-        """Store every page's pieces (render.Parts.made): digests not as parts() gave them, and the bytes of `fresh` pages (data(name))."""
+        """Store every page's pieces (pieces.Parts.made): digests not as parts() gave them, and the bytes of `fresh` pages (data(name))."""
         given = self.given.get("parts", {})
         changed = {name for name, value in made.items() if name not in given or given[name][0] != value[0] or given[name][1] != value[1]}
         gone = set(given) - set(made)

@@ -42,7 +42,7 @@ def render_files(site: Site, pages: list[Page], env: jinja2.Environment, asset_n
     """The sitemap, the Atom feed and (unless static/ has its own) the headers file, by output path.
 
     `asset_names` maps each static file to its output name (render.fingerprint_static).
-    `stand_in` (render.Parts.stand_in) places each page's entry, kept between builds, and
+    `stand_in` (pieces.Parts.stand_in) places each page's entry, kept between builds, and
     `splice` (output path, text) puts them in, or gives the last output's file if unchanged.
     """
     stand_in, splice = stand_in or written_out, splice or (lambda rel, text: text.encode("utf-8"))
@@ -102,7 +102,7 @@ def document(root: str, attrs: dict[str, str], lines: list[str], entries: list[s
 
 
 def written_out(page: Page, name: str, make) -> str:
-    """A page's entry itself (where no render.Parts keeps entries between builds)."""
+    """A page's entry itself (where no pieces.Parts keeps entries between builds)."""
     return make()
 
 

@@ -205,7 +205,7 @@ class Folded(jinja2.ext.Extension):
 
 
 class LanguageTemplates(jinja2.BytecodeCache):
-    """A cache of compiled layouts (render.DiskTemplates, MemoryTemplates) seen through one language and catalog version."""
+    """A cache of compiled layouts (pieces.DiskTemplates, MemoryTemplates) seen through one language and catalog version."""
 
     def __init__(self, inner: jinja2.BytecodeCache, tag: str):
         self.inner, self.tag = inner, tag

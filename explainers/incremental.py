@@ -28,7 +28,7 @@ from .cache import (FOLDER as CACHE_FOLDER, BuildRecord, Cache, GroupRecord, Pag
 from .load import page_paths
 from .model import Page, Problems, Site
 from .page_entries import content_name, convert_again, fingerprint, glance, read_and_parse, save_pages
-from .render import DiskTemplates, MemoryTemplates, Parts, Reuse
+from .pieces import DiskTemplates, MemoryTemplates, Parts, Reuse
 
 # A content file's digest is taken on trust from its stat only if its last change (ctime)
 # came this long before the build that read it: a change within the same tick of a coarse
@@ -46,7 +46,7 @@ class Warm:
 
     parse_env: str = ""  # the entries below were read and converted under this
     entries: dict[str, PageEntry] = field(default_factory=dict)
-    parts: dict = field(default_factory=dict)  # render.Parts.made: each page's pieces' key and digests
+    parts: dict = field(default_factory=dict)  # pieces.Parts.made: each page's pieces' key and digests
     pieces: dict = field(default_factory=dict)  # their bytes, as cache.pieces() gives them
     record: BuildRecord | None = None
     templates: MemoryTemplates = field(default_factory=MemoryTemplates)

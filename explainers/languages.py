@@ -284,7 +284,7 @@ class PrefixedGroups(PrefixedKeys):
 
 
 def prefixed_reuse(reuse, prefix: str):
-    """The render.Reuse a language's render uses: paths from its root, looked up and recorded under its prefix."""
+    """The pieces.Reuse a language's render uses: paths from its root, looked up and recorded under its prefix."""
     if reuse is None:
         return None
     from .output import Kept

@@ -155,7 +155,7 @@ class FilterPages:
 
     site: Site
     env: object  # the build's jinja2 Environment
-    reuse: object  # render.Reuse, or None: make every page
+    reuse: object  # pieces.Reuse, or None: make every page
     rows_of: Callable[[Page], list[Row]]  # an explainer's ledger rows
     piece_digest: Callable[[Page], str]  # its name and the digest of its piece "ledger", made if need be
     per_page: int

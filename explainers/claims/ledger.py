@@ -11,7 +11,7 @@
     SLUG/claims.json     one explainer's claims (claims/in/index/claims.json: the home page's)
 
 Each page's rows and claims.json lines are rendered once per version of the page
-(render.Parts keeps them, as the pieces "ledger" and "export", made with the page in its
+(pieces.Parts keeps them, as the pieces "ledger" and "export", made with the page in its
 render worker) by layouts/partials/ledger-rows.html and export.export_lines, and spliced
 into the files that hold them. The rows are made for the explainer's own ledger page; a
 small site's one-table ledger, two folders up, has its own piece of them ("ledger-all"),
@@ -79,7 +79,7 @@ def export_file(page: Page) -> str:
 def template_globals(site: Site, env, parts) -> dict:
     """Functions the templates call: the explainer's partials (jsonld.html, corrections.html) and the ledger's rows.
 
-    `parts` (render.Parts) keeps each page's ledger rows from one build to the next.
+    `parts` (pieces.Parts) keeps each page's ledger rows from one build to the next.
     `claim_entries` is page_entries() made once per page for the environment's build: a
     page's JSON-LD, corrections, ledger rows and claims.json lines all read them.
     """
@@ -172,10 +172,10 @@ def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, par
 
 
 def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse=None) -> dict[str, bytes | Path]:
-    """The ledger's files (see the module's docstring), joined from each page's pieces (render.Parts) by splice(output path, text).
+    """The ledger's files (see the module's docstring), joined from each page's pieces (pieces.Parts) by splice(output path, text).
 
     An explainer's own files go through keyed(output path, make, page, *what else they show) instead;
-    with `reuse` (render.Reuse), a filter page whose rows and text are as they were is the last output's file.
+    with `reuse` (pieces.Reuse), a filter page whose rows and text are as they were is the last output's file.
     """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}

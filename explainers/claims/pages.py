@@ -151,7 +151,7 @@ def badge_files(site: Site) -> dict[str, bytes]:
 
 
 def correction_lines(entries: list[Entry]) -> str:
-    """A page's piece of the corrections log: one JSON line per change of a claim's status (render.Parts keeps it)."""
+    """A page's piece of the corrections log: one JSON line per change of a claim's status (pieces.Parts keeps it)."""
     lines = []
     for entry in entries:
         path = claim_page_path(entry)
