@@ -82,6 +82,9 @@ def load_site(root: Path, display_root: str, problems: Problems, memo: yamlfile.
             sf = Fields(entry, problems, shown, 0, f"status '{key}'")
             entry.line = line
             statuses[key] = Status(key, sf.text("label", required=True) or key, sf.text("description", required=True) or "")
+            rating = sf.text("rating")  # ClaimReview's ratingValue for this status (claims/export.py ratings)
+            if rating is not None and not (rating.isdigit() and 1 <= int(rating) <= 5):
+                sf.error("rating", f"status '{key}' has rating '{rating}': a rating is a whole number from 1 (worst) to 5 (best)")
     if table is not None and not table:
         problems.error(shown, f.line("statuses"), "'statuses' is empty: list at least one verification status")
     base_url = f.url("base_url") or "https://example.org/"

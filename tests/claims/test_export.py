@@ -351,3 +351,13 @@ def test_front_matter_cannot_break_out_of_the_script(history_out: Path):
 def test_pages_without_claims_have_no_claim_review(bundled_site: Path):
     assert jsonld_blocks((bundled_site / "about/index.html").read_text()) == []
     assert jsonld_blocks((bundled_site / "claims/index.html").read_text()) == []
+
+
+def test_a_rating_off_the_scale_is_an_error_at_its_line(tmp_path):
+    site = make_site(tmp_path)
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.lstrip().startswith("verified:"))
+    (site / "site.yaml").write_text(text.replace("{label: Verified,", "{rating: 9, label: Verified,", 1), encoding="utf-8")
+    result = run_cli("check", "--site", str(site))
+    assert f"site.yaml:{line}: error: status 'verified' has rating '9': a rating is a whole number from 1 (worst) to 5 (best)" in result.err.replace(str(site) + "/", "")
+    assert result.code == 1
