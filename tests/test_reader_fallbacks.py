@@ -57,7 +57,9 @@ def test_print_shows_every_claims_status_and_source(browser, base, bundled_site)
         assert sources and re.match(r"Sources?: \S", sources), f"{ident} prints its source"
     assert page.evaluate("[...document.querySelectorAll('.legend dd')].every(d => d.getBoundingClientRect().height > 0)"), \
         "the legend prints open"
-    assert not page.locator(".site-header nav").is_visible()
+    assert page.locator(".site-header nav").count() == 2  # the site's menu and the language switcher
+    assert not any(nav.is_visible() for nav in page.locator(".site-header nav").all()), "menus are not printed"
+    assert not page.locator(".site-search").is_visible(), "nor the search box"
     context.close()
 
 
