@@ -97,7 +97,8 @@ class Converter:
             lookups, context_site, static_root = SlugLookups(slugs), site, ""
         with i18n.speaking(context_site.language if site.languages else "", site.root):
             self.render_notes(page, result.note_problems)
-            context = Context(context_site, page.key, root_of(page), page.claims, page.sources, lookups, files, root_of(page) + static_root)
+            context = Context(context_site, page.key, root_of(page), page.claims, page.sources, lookups, files, root_of(page) + static_root,
+                              draft=page.draft)
             return self.convert(site, page, slugs, files, result, lookups, context)
 
     def convert(self, site: Site, page: Page, slugs: dict[str, str], files: frozenset[str], result: Parsed, lookups: SlugLookups,

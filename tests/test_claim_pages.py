@@ -121,6 +121,8 @@ def test_drafts_and_the_home_page_get_no_claim_pages(tmp_path: Path):
     assert run_cli("build", "--site", str(site), "--drafts").code == 0
     out = site / "public"
     assert (out / "wip/index.html").is_file() and not (out / "wip/claims").exists()
+    assert 'href="claims/c/"' not in (out / "wip/index.html").read_text(), "a draft's endnote links no claim page"
+    assert 'href="claims/' in (out / "contract-soldiers/index.html").read_text()
     assert not any(p.name == "claims" and p.parent == out / "index" for p in out.rglob("*"))
 
 

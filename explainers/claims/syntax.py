@@ -75,6 +75,7 @@ class Context:
     slugs: dict[str, str]  # content path of every page -> its URL path ("" for home)
     static_files: frozenset[str]
     static_root: str | None = None  # the prefix to static/'s files, where it is not `root` (a translation's, one folder up)
+    draft: bool = False  # a draft (built with --drafts) gets no claim pages, so its endnotes link none
 
 
 @dataclass
@@ -357,7 +358,7 @@ class ClaimsTreeprocessor(ExtensionPass):
             passage = excerpt(text, cid not in highlighted) if text else None
             note = self.md.htmlStash.store(self.ext.note_html(claim)) if claim.note_html else ""
             li.text = self.ext.stash_built(endnote_html(claim, context.sources, context.site, status_label, passage, note, refs.get(cid, []), self.ext.dates,
-                                                        own_page=bool(context.root)))  # pages with a slug have claim pages
+                                                        own_page=bool(context.root) and not context.draft))  # published pages with a slug have claim pages
         return section
 
 
