@@ -143,6 +143,9 @@ def shapes(browser, folder: Path, pages: list[str], dialogs: list[str]) -> dict[
         with serve_folder(folder) as base:
             for rel in pages:
                 page.goto(base + rel.removesuffix("index.html"))
+                if page.locator("#search").count():  # the search page: once its script has the index's filters (or says it has none)
+                    page.wait_for_function("() => !document.querySelector('.search-filters').hidden"
+                                           " || document.querySelector('.search-status').textContent")
                 for trigger in page.locator("button.claim-trigger").all():
                     trigger.click()
                 page.keyboard.press("Escape")
