@@ -6,6 +6,8 @@ converts. A converted body depends on other pages only through the URLs it looke
 """
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 
 from . import i18n, languages
@@ -161,7 +163,8 @@ def slug_dep(site: Site, slugs: dict[str, str], name: str) -> str:
         return "url:" + slug
     if name in slugs:
         return "unreadable"
-    return "file" if isinstance(name, str) and (site.root / "content" / name).is_file() else "none"
+    # by string: a Path made per lookup showed in a one-page edit, which asks this of every link of every page
+    return "file" if isinstance(name, str) and os.path.isfile(os.path.join(site.root, "content", name)) else "none"
 
 
 def slug_table(pages: list[Page], unreadable: list[str] = ()) -> dict[str, str | None]:

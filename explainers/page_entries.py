@@ -34,7 +34,7 @@ DRAFT_LINE_RE = re.compile(rb"draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$"
 
 def content_name(site: Site, path: Path) -> str:
     """A content file's name relative to content/ ("a/b.md"); by string, as Path.relative_to is slow on a big site."""
-    prefix = os.path.join(site.root, "content", "")
+    prefix = os.path.join(site.root / "content", "")  # via Path, as the paths were made: no "./" for a site given as "."
     text = str(path)
     return (text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, prefix)).replace(os.sep, "/")
 
