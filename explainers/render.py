@@ -291,16 +291,18 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
 
     streamed, made_folders = into is not None and len(todo) >= parallel.MIN_RENDERS, {into}
 
-    def keyed(rel: str, make: Callable[[], str], page: Page, *also: Page | str) -> bytes | Path:
-        """A file made from one page and `also` (pages, strings) alone: the last output's file, not rendered, when none of them changed.
+    def keyed(rel: str, make: Callable[[], str], page: Page | None, *also: Page | str) -> bytes | Path:
+        """A file made from one page (or none) and `also` (pages, strings) alone: the last output's file, not rendered, when none of them changed.
 
         Its key is known before rendering, where splice() knows it only after: a one-page edit
         so renders one explainer's ledger page, not all of them to find them unchanged.
         """
         if reuse:
-            parts.keep(page)  # its pieces, though not spliced, are kept for the next build
             fp = reuse.fingerprints
-            reuse.keys[rel] = key = cache_digest(reuse.env_key, fp[page.name], *(fp[x.name] if isinstance(x, Page) else x for x in also))
+            if page is not None:
+                parts.keep(page)  # its pieces, though not spliced, are kept for the next build
+            own = fp[page.name] if page is not None else "site"
+            reuse.keys[rel] = key = cache_digest(reuse.env_key, own, *(fp[x.name] if isinstance(x, Page) else x for x in also))
             found = reuse.previous(rel, key)
             if found is not None:
                 return found

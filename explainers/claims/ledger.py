@@ -119,6 +119,12 @@ def ledger_options(site: Site, pages: list[Page]) -> dict[str, list[Option]]:
     }
 
 
+def listing(page: Page) -> str:
+    """What the ledger's first view and claims.json's index show of a page, as one string: a key that changes when they would."""
+    facts = page.facts
+    return f"{page.slug}\x1f{page.url}\x1f{page.title}\x1f{facts.tally!r}\x1f{facts.cited!r}\x1f{facts.cited_as!r}"
+
+
 def rows_html(env, entries: list[Entry], here: str | None = None) -> str:
     """A page's rows of the ledger table (layouts/partials/ledger-rows.html), from its page_entries().
 
@@ -186,16 +192,24 @@ def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse
     whole = claim_total <= ONE_PAGE_MAX
     listed = [p for p in pages if p.slug]
     nav = sorted((p for p in listed if not p.is_explainer), key=lambda p: p.title)
-    options = ledger_options(site, ordered)
     views = filters.site_views(site, ordered)
     template = env.get_template("claims.html")
     common = {"page": None, "nav": nav, "site_total": claim_total, "site_pages": len(ordered)}
     files: dict[str, bytes | Path] = {}
-    files[LEDGER] = splice(LEDGER, template.render(
-        root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
-        claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
-        explainers=[] if whole else summaries(ordered, options), views=views, **common,
-    ))
+
+    def first_view() -> str:
+        options = ledger_options(site, ordered)
+        return template.render(
+            root="../", url_path="claims/", meta_title="Claims ledger", ledger_pages=ordered if whole else [], options=options,
+            claim_total=claim_total, status_totals=totals, page_count=len(ordered), whole=whole, own=None, own_json=None,
+            explainers=[] if whole else summaries(ordered, options), views=views, **common,
+        )
+
+    if whole:  # every claim's row, spliced in from the pages' pieces
+        files[LEDGER] = splice(LEDGER, first_view())
+    else:  # a table of explainers: from their front matter alone, so a body edit does not make it again
+        listings = [listing(page) for page in ordered]
+        files[LEDGER] = keyed(LEDGER, first_view, None, *nav, *listings)
     entries_of = env.globals["claim_entries"]
     shown = (*nav, f"{claim_total} {len(ordered)}")  # what an explainer's ledger page shows of the others
 
@@ -214,11 +228,14 @@ def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse
     for page in ordered:
         files[ledger_file(page)] = keyed(ledger_file(page), lambda page=page: own_page(page), page, "ledger", *shown)
         files[export_file(page)] = keyed(export_file(page), lambda page=page: own_export(page), page, "export")
-    index = [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
+
+    def index() -> list[dict]:
+        return [index_entry(site, page, export_file(page), ledger_path(page)) for page in ordered]
+
     if whole:
         lines = [parts.stand_in(page, "export", lambda page=page: export_lines(site, entries_of(page))) for page in ordered]
-        files[EXPORT] = splice(EXPORT, export_document(site, index, lines))
+        files[EXPORT] = splice(EXPORT, export_document(site, index(), lines))
     else:
-        files[EXPORT] = splice(EXPORT, export_document(site, index, None))
+        files[EXPORT] = keyed(EXPORT, lambda: export_document(site, index(), None), None, *listings)
     files.update(filter_files(site, ordered, views, env, parts, reuse, nav))
     return files

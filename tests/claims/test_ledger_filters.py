@@ -14,7 +14,7 @@ import pytest
 from conftest import make_site, run_cli, snapshot
 from .test_ledger_scale import generate, vary
 
-from explainers.claims.filters import STATUS, View, counts_in, paginate, source_slugs, split_rows
+from explainers.claims.filters import STATUS, counts_in, paginate, source_slugs, split_rows
 from explainers.claims.ledger import ONE_PAGE_MAX
 
 PAGES = 80  # 20 claims each: 1,600 claims, about 320 a status, so every filter has two pages or more
@@ -72,8 +72,7 @@ def test_source_folders_are_their_keys():
 
 def test_pagination_cuts_explainers_across_pages():
     pages = [SimpleNamespace(name=n, facts=SimpleNamespace(tally={"x": c}, cited={})) for n, c in (("a", 3), ("b", 0), ("c", 4), ("d", 2))]
-    view = View(STATUS, "x", "X", "x", 9)
-    counts = counts_in(pages, view)
+    counts = counts_in(pages)[STATUS, "x"]
     assert [(p.name, n) for p, n in counts] == [("a", 3), ("c", 4), ("d", 2)]
     chunks = paginate(counts, 4)
     assert [[(p.name, a, b) for p, a, b in chunk] for chunk in chunks] == [[("a", 0, 3), ("c", 0, 1)], [("c", 1, 4), ("d", 0, 1)], [("d", 1, 2)]]
@@ -206,6 +205,23 @@ def test_an_edit_remakes_only_the_filter_pages_its_claims_are_on(paged: Path, tm
     # and the incremental output is the clean build's
     assert run_cli("build", "--site", str(paged), "--no-cache", "--out", str(tmp_path / "clean"), timeout=600).code == 0
     assert snapshot(tmp_path / "clean/claims") == after
+
+
+def test_the_first_view_and_the_index_are_made_again_only_when_the_front_matter_they_show_changes(paged: Path, tmp_path: Path):
+    out = paged / "public"
+    page = paged / "content/explainer-00041.md"
+    watched = [out / "claims/index.html", out / "claims.json"]
+    times = [p.stat().st_mtime_ns for p in watched]
+
+    page.write_text(page.read_text() + "\nAnother added sentence.\n")  # the body alone: neither shows it
+    assert run_cli("build", "--site", str(paged), timeout=300).code == 0
+    assert [p.stat().st_mtime_ns for p in watched] == times
+
+    page.write_text(page.read_text().replace('title: "', 'title: "Retitled: ', 1))  # both list the title
+    assert run_cli("build", "--site", str(paged), timeout=300).code == 0
+    assert all("Retitled: " in p.read_text() for p in watched)
+    assert run_cli("build", "--site", str(paged), "--no-cache", "--out", str(tmp_path / "clean"), timeout=600).code == 0
+    assert [(tmp_path / "clean" / p.relative_to(out)).read_bytes() for p in watched] == [p.read_bytes() for p in watched]
 
 
 # a small site, and names that are not plain
