@@ -8,6 +8,7 @@ or written while any error is recorded.
 """
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,9 @@ def read_pages(site: Site, memory: Memory, drafts: bool, prepare, result: BuildR
     """Read and convert every page, or take it from the last build; `prepare(urls)` is told the pages' URLs if guessed early."""
     pages = memory.read_pages(site, result.problems, drafts, prepare)
     result.pages, result.page_count = pages, len(pages)
+    # what was read (a thousand pages' entries from the site index) lives until the build ends:
+    # frozen, the collections that rendering sets off do not walk it again and again (finish thaws it)
+    gc.freeze()
     return pages
 
 
@@ -166,6 +170,7 @@ def write_output(files: dict, memory: Memory, stage: output.Stage, in_place: boo
 
 
 def finish(result: BuildResult, started: float) -> BuildResult:
-    """The result, timed."""
+    """The result, timed; what read_pages froze, back to the garbage collector (the preview's process lives on)."""
+    gc.unfreeze()
     result.seconds = time.perf_counter() - started
     return result
