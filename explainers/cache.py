@@ -470,13 +470,16 @@ def paused_gc():
     """Pause the cyclic garbage collector while loading many objects that hold no cycles.
 
     Unpickling a thousand entries allocates a million objects, and each few hundred
-    allocations set off a collection that walks them all again, for nothing.
+    allocations set off a collection that walks them all again, for nothing. What was
+    loaded lives on, so it is frozen (gc.freeze) before collection resumes: else the first
+    allocation after it walks them all once more (builder.finish thaws them).
     """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
