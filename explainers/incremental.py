@@ -138,7 +138,10 @@ class Memory:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.cache is not None:
+            self.cache.piece_packs.close()
         if self.packs is not None and self.cache is None:
+            self.packs.close()  # the pieces read from it (Packs.piece)
             shutil.rmtree(self.packs.folder, ignore_errors=True)
         if self.made_cache and not self.done:  # only a successful build writes the cache
             shutil.rmtree(self.cache.folder, ignore_errors=True)
@@ -184,8 +187,16 @@ class Memory:
             previous_parts, stored = (cache.parts(), cache.pieces) if cache else ({}, dict)
         # keys are compared, never shown: two digests side by side do, without hashing them again
         keys = {name: f"{inputs.render_env}:{fp}" for name, fp in reuse.fingerprints.items()}
-        self.parts = Parts(keys=keys, previous=previous_parts, stored=stored)
+        readable = cache.piece_packs if cache else self.packs  # the pieces' bytes: this build's workers', the last build's
+        self.parts = Parts(keys=keys, previous=previous_parts, stored=stored, packs=self.piece_packs(),
+                           read=readable.piece if readable is not None else (lambda place, piece: None))
         return reuse, self.parts
+
+    def piece_packs(self) -> Packs | None:
+        """Where render workers write the pieces they make (cache.Packs.append): the cache's, or beside the entries; None for the preview."""
+        if self.warm or self.packs is None:
+            return None  # the preview keeps every piece in memory (Warm.pieces)
+        return self.cache.piece_packs if self.cache else self.packs
 
     def written_before(self) -> set[str] | None:
         """The files in this output folder as the last build left it, if known; a group of files by its folder ("PAGE/claims/", see output.update).
@@ -220,7 +231,8 @@ class Memory:
             self.warm.parse_env, self.warm.entries, self.warm.parts, self.warm.record = inputs.parse_env, self.entries, parts.made, record
             keep_pieces(self.warm, parts)
         else:
-            self.cache.store_parts(parts.made, parts.fresh, parts.bytes_to_keep)
+            self.cache.store_parts(parts.made, parts.placed(self.cache.piece_packs.append), parts.last_place)
+            self.cache.piece_packs.close()
             store_sources(site.root, inputs.code, inputs.started_ns, inputs.known)
             self.cache.store_index(self.entries)
             self.cache.store_build_record(record)
