@@ -340,10 +340,13 @@ def output_records(last: BuildRecord | None, target: Path, files: dict, keys: di
             group_records[name] = kept
         else:
             group_records[name] = GroupRecord(key, listed, group_stamp(folder, name, listed))
-            grouped.update(listed.split("\n"))
+            if not isinstance(files.get(name), output.Group):  # its files are entries of their own
+                grouped.update(listed.split("\n"))
     records = {}
     for rel, data in files.items():
-        if rel in grouped or isinstance(data, output.Kept):
+        if isinstance(data, output.Written) and rel not in group_records:  # not made under a key: its files one by one
+            records.update((name, stat_record(target / name, "")) for name in data.names)
+        if rel in grouped or isinstance(data, output.Group):
             continue
         key, kept = keys.get(rel, ""), old.get(rel)
         # a Path into the output is a file previous_output() found as that record says
