@@ -15,8 +15,9 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
     yaml.pickle                what PyYAML made of site.yaml (yamlfile.Memo), so a build whose
                                site.yaml is unchanged does not import PyYAML
     parts.pickle               each page's pieces of the site-wide files (pieces.Parts): their
-                               key and digests; pieces.pickle holds their bytes, read only
-                               when a site-wide file must be joined again
+                               key and digests; pieces.pickle says where their bytes are, in
+                               pieces/*.pack (Packs.append), read only when a site-wide file
+                               must be joined again
     index.pickle               every page's entry with a model.PageStub for its page: what
                                an edit reads of the pages it does not convert or render
     *-changes.pickle           what changed in parts, pieces, index or places since that
@@ -45,7 +46,7 @@ from pathlib import Path
 
 from .model import Page, PageStub, Problem
 
-VERSION = 6
+VERSION = 7
 FOLDER = ".cache"
 
 
@@ -290,6 +291,7 @@ class Cache:
         self.bases: dict[str, tuple[str, dict, int]] = {}  # layered file -> (its base's token, the changes read, size)
         self.given: dict[str, dict] = {}  # layered file -> the dict layered() returned, to tell what changed
         self.packs = Packs(self.folder / "packs", code, env)
+        self.piece_packs = Packs(self.folder / "pieces", code, env)  # the pieces' bytes (Packs.append)
         self.where: dict | None = None  # places(), once read
 
     def _load(self, path: Path | str, kind: type, rest: bool = False):
@@ -385,23 +387,32 @@ class Cache:
         self._store(self.folder / "build.pickle", record)
 
     def parts(self) -> dict:
-        """The last build's pieces of site-wide files, by page: {name: (key, {piece: digest})}; their bytes are in pieces()."""
+        """The last build's pieces of site-wide files, by page: {name: (key, {piece: digest})}; their bytes are where pieces() says."""
         return self.layered("parts")
 
     def pieces(self) -> dict:
-        """The bytes of the last build's pieces, by page: {name: (key, {piece: bytes})}."""
+        """Where the bytes of the last build's pieces are, by page: {name: (key, place in piece_packs)} (Packs.append)."""
         return self.layered("pieces")
 
-    def store_parts(self, made: dict, fresh: set[str], data: Callable[[str], tuple | None]) -> None:
-        """Store every page's pieces (pieces.Parts.made): digests not as parts() gave them, and the bytes of `fresh` pages (data(name))."""
+    def store_parts(self, made: dict, kept: dict, last: Callable[[str], tuple | None]) -> None:
+        """Store every page's pieces (pieces.Parts.made): digests not as parts() gave them, and where the bytes are.
+
+        `kept` gives (key, place) or None for the pages whose pieces were made in this build,
+        `last(name)` that of the others, as the last build left it. Packs no page's pieces
+        are in are removed when the whole of pieces.pickle is written again (not on every edit).
+        """
         given = self.given.get("parts", {})
         changed = {name for name, value in made.items() if name not in given or given[name][0] != value[0] or given[name][1] != value[1]}
         gone = set(given) - set(made)
         self.store_layered("parts", {name: made.get(name) for name in changed | gone}, lambda: made)
         if "pieces" not in self.bases:
             self.layered("pieces", head_only=True)
-        self.store_layered("pieces", {**{name: data(name) for name in fresh}, **dict.fromkeys(gone)},
-                           lambda: {name: value for name in made if (value := data(name)) is not None})
+
+        def whole() -> dict:
+            found = {name: value for name in made if (value := kept[name] if name in kept else last(name)) is not None}
+            self.piece_packs.prune({value[1][0] for value in found.values()})
+            return found
+        self.store_layered("pieces", {**kept, **dict.fromkeys(gone)}, whole)
 
 
 class Packs:
@@ -413,10 +424,13 @@ class Packs:
     batch of pages makes one pack, not a file a page.
     Where each entry is, (pack, offset, length), is the caller's to keep (Cache.places).
     Packs of a failed build are referenced by nothing and removed by a later one (prune).
+    The pieces of site-wide files go the same way, into packs of their own (append, piece).
     """
 
     def __init__(self, folder: Path, code: str, env: str):
         self.folder, self.code, self.env = folder, code, env
+        self.open: tuple | None = None  # (pid, pack, file, [its size]) this process appends to (append)
+        self.readers: dict[str, int] = {}  # pack -> a descriptor open for reading pieces (piece)
 
     def write(self, records: list[tuple[str, PageEntry, str | None]]) -> dict[str, tuple[str, int, int]]:
         """Write (content file, entry, HTML) records into one new pack; where each is, or {} if it cannot be written."""
@@ -456,6 +470,59 @@ class Packs:
         except (OSError, ValueError):
             return None
         return data.decode("utf-8") if data is not None else None
+
+    def append(self, pieces: dict[str, bytes]) -> tuple | None:
+        """Add a page's pieces to this process's own pack, as they are; where: (pack, offset, ((piece, length), ...)), or None.
+
+        A render worker writes the pieces of every page it renders into one pack this way,
+        and sends back only where they are (pieces.Parts.pack): the build's process then
+        holds no page's pieces but those it joins, one file at a time. The digests the
+        pieces are kept under (pieces.Parts.made) tell a damaged or replaced pack.
+        """
+        if not pieces:
+            return None
+        names = tuple(pieces)
+        data = b"".join(pieces[name] for name in names)
+        try:
+            if self.open is None or self.open[0] != os.getpid():  # a forked worker opens its own
+                self.folder.mkdir(parents=True, exist_ok=True)
+                name = f"{secrets.token_hex(6)}-{os.getpid()}.pack"
+                self.open = (os.getpid(), name, open(self.folder / name, "ab", buffering=0), [0])
+            _, name, f, size = self.open
+            start = size[0]
+            f.write(data)  # unbuffered: in the file before the parent is told where
+            size[0] += len(data)
+        except OSError:
+            return None
+        return name, start, tuple((piece, len(pieces[piece])) for piece in names)
+
+    def piece(self, place: tuple, piece: str) -> bytes | None:
+        """One piece's bytes at a place Packs.append gave, or None (not there, or the pack is gone or short)."""
+        pack, start, lengths = place
+        for name, length in lengths:
+            if name == piece:
+                break
+            start += length
+        else:
+            return None
+        try:
+            fd = self.readers.get(pack)
+            if fd is None:
+                fd = self.readers[pack] = os.open(self.folder / pack, os.O_RDONLY)
+            data = os.pread(fd, length, start)
+        except (OSError, ValueError):
+            return None
+        return data if len(data) == length else None
+
+    def close(self) -> None:
+        """Close the pack this process appends to and those it reads; the next append starts a new pack."""
+        if self.open is not None and self.open[0] == os.getpid():
+            self.open[2].close()
+        self.open = None
+        for fd in self.readers.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.readers = {}
 
     def prune(self, live: set[str]) -> None:
         """Remove the packs no entry is in, except those a running build is writing."""

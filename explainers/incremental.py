@@ -138,7 +138,10 @@ class Memory:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.cache is not None:
+            self.cache.piece_packs.close()
         if self.packs is not None and self.cache is None:
+            self.packs.close()  # the pieces read from it (Packs.piece)
             shutil.rmtree(self.packs.folder, ignore_errors=True)
         if self.made_cache and not self.done:  # only a successful build writes the cache
             shutil.rmtree(self.cache.folder, ignore_errors=True)
@@ -184,8 +187,16 @@ class Memory:
             previous_parts, stored = (cache.parts(), cache.pieces) if cache else ({}, dict)
         # keys are compared, never shown: two digests side by side do, without hashing them again
         keys = {name: f"{inputs.render_env}:{fp}" for name, fp in reuse.fingerprints.items()}
-        self.parts = Parts(keys=keys, previous=previous_parts, stored=stored)
+        readable = cache.piece_packs if cache else self.packs  # the pieces' bytes: this build's workers', the last build's
+        self.parts = Parts(keys=keys, previous=previous_parts, stored=stored, packs=self.piece_packs(),
+                           read=readable.piece if readable is not None else (lambda place, piece: None))
         return reuse, self.parts
+
+    def piece_packs(self) -> Packs | None:
+        """Where render workers write the pieces they make (cache.Packs.append): the cache's, or beside the entries; None for the preview."""
+        if self.warm or self.packs is None:
+            return None  # the preview keeps every piece in memory (Warm.pieces)
+        return self.cache.piece_packs if self.cache else self.packs
 
     def written_before(self) -> set[str] | None:
         """The files in this output folder as the last build left it, if known; a group of files by its folder ("PAGE/claims/", see output.update).
@@ -220,7 +231,8 @@ class Memory:
             self.warm.parse_env, self.warm.entries, self.warm.parts, self.warm.record = inputs.parse_env, self.entries, parts.made, record
             keep_pieces(self.warm, parts)
         else:
-            self.cache.store_parts(parts.made, parts.fresh, parts.bytes_to_keep)
+            self.cache.store_parts(parts.made, parts.placed(self.cache.piece_packs.append), parts.last_place)
+            self.cache.piece_packs.close()
             store_sources(site.root, inputs.code, inputs.started_ns, inputs.known)
             self.cache.store_index(self.entries)
             self.cache.store_build_record(record)
@@ -328,10 +340,13 @@ def output_records(last: BuildRecord | None, target: Path, files: dict, keys: di
             group_records[name] = kept
         else:
             group_records[name] = GroupRecord(key, listed, group_stamp(folder, name, listed))
-            grouped.update(listed.split("\n"))
+            if not isinstance(files.get(name), output.Group):  # its files are entries of their own
+                grouped.update(listed.split("\n"))
     records = {}
     for rel, data in files.items():
-        if rel in grouped or isinstance(data, output.Kept):
+        if isinstance(data, output.Written) and rel not in group_records:  # not made under a key: its files one by one
+            records.update((name, stat_record(target / name, "")) for name in data.names)
+        if rel in grouped or isinstance(data, output.Group):
             continue
         key, kept = keys.get(rel, ""), old.get(rel)
         # a Path into the output is a file previous_output() found as that record says

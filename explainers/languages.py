@@ -298,10 +298,10 @@ def prefixed_reuse(reuse, prefix: str):
 
 
 def prefixed_files(files: dict, prefix: str) -> dict:
-    """A language's files by their path from the site root (a kept group's files too)."""
-    from .output import Kept
+    """A language's files by their path from the site root (a group's files too: output.Kept, output.Written)."""
+    from .output import Group
 
-    return {prefix + rel: Kept("\n".join(prefix + name for name in data.names)) if isinstance(data, Kept) else data
+    return {prefix + rel: type(data)("\n".join(prefix + name for name in data.names)) if isinstance(data, Group) else data
             for rel, data in files.items()}
 
 

@@ -7,7 +7,8 @@ them without being pickled (tasks are indexes); each keeps one Converter (one Ma
 one note renderer) for all the pages it is given. Results come back pickled, in the order
 of the tasks; converted pages come back without their HTML, which page_entries' hook has
 written on disk, one pack per batch of pages (cache.Packs), and a rendered page is written
-by its worker, which sends back only the page's pieces of the site-wide files. Workers ignore Ctrl-C: the parent stops the pool.
+by its worker, which writes the page's pieces of the site-wide files in a pack of its own and
+sends back only where they are. Workers ignore Ctrl-C: the parent stops the pool.
 """
 from __future__ import annotations
 
@@ -100,16 +101,23 @@ def map_batches(count: int, work: Callable[[list[int]], list]) -> list:
     return [one for batch in _map(pool, _work_task, batches(count, cores()), cores(), chunk=1) for one in batch]
 
 
-def _render_task(index: int) -> tuple[str, None, dict[str, bytes]]:
-    rel, data, pieces = _worker["render"](_worker["pages"][index])
+def _render_task(index: int) -> tuple[str, None, object]:
+    page = _worker["pages"][index]
+    was = dict(page.__dict__)
+    rel, data, pieces = _worker["render"](page)
+    # a stub (model.PageStub) loads its whole page to be rendered: put it back as it was, or a
+    # worker would keep every page it rendered (half of a 10,000-page site each)
+    page.__dict__.clear()
+    page.__dict__.update(was)
     target = _worker["into"] / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return rel, None, pieces
+    keep = _worker["keep"]
+    return rel, None, keep(page, pieces) if keep is not None else pieces
 
 
-def _init_render(render_one, pages: list[Page], into: Path) -> None:
-    _start_worker(render=render_one, pages=pages, into=into)
+def _init_render(render_one, pages: list[Page], into: Path, keep) -> None:
+    _start_worker(render=render_one, pages=pages, into=into, keep=keep)
 
 
 def _quiet(init, *args) -> None:
@@ -196,7 +204,7 @@ def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: fro
     return [(page, parsed, place) for page, (_, _, parsed, place) in zip(pages, results)]
 
 
-def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=None) -> list[tuple[str, bytes | Path, dict[str, bytes]]]:
+def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=None, keep=None) -> list[tuple[str, bytes | Path, object]]:
     """Render pages with render_one(page) -> (output path, bytes, pieces); in parallel when there are enough.
 
     before_fork() is called once if workers are to start, so that what it readies (the
@@ -205,13 +213,15 @@ def render_pages(render_one, pages: list[Page], into: Path | None, before_fork=N
     Workers write each page straight into `into` (the new output folder) and send back only
     its pieces, so the HTML of a thousand pages never passes through this process; their
     results give the written file's Path in place of the bytes. render_one reaches the
-    workers by fork, with the Jinja2 environment and the pages it closes over.
+    workers by fork, with the Jinja2 environment and the pages it closes over. In a worker,
+    keep(page, pieces) gives what is sent back of the pieces (pieces.Parts.pack: where it
+    wrote them), so that neither the worker nor this process holds them all.
     """
     pool = None
     if into is not None and len(pages) >= MIN_RENDERS and cores() > 1:
         if before_fork is not None:
             before_fork()
-        pool = _pool(len(pages), _init_render, render_one, pages, into)
+        pool = _pool(len(pages), _init_render, render_one, pages, into, keep)
     if pool is None:
         return [render_one(page) for page in pages]
     # small chunks: the last one a worker takes is all the other may wait for

@@ -92,9 +92,14 @@ class Parts:
 
     keys: dict[str, str] = field(default_factory=dict)  # page.name -> key of its pieces; empty: keep nothing
     previous: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # the last build's (key, {piece: digest}), by page.name
-    stored: Callable[[], dict] = dict  # loads the last build's bytes: {page.name: (key, {piece: bytes})}
+    # loads the last build's bytes: {page.name: (key, {piece: bytes})} (the preview's), or where they are,
+    # {page.name: (key, place)} (the cache's, cache.Packs.append), read by read(place, piece)
+    stored: Callable[[], dict] = dict
+    read: Callable[[tuple, str], bytes | None] = lambda place, piece: None
+    packs: object = None  # cache.Packs a render worker writes its pages' pieces into (pack), or None: they travel as bytes
     made: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # this build's
-    texts: dict[str, dict[str, bytes]] = field(default_factory=dict)  # page.name -> {piece: bytes} made or loaded in this build
+    texts: dict[str, dict[str, bytes]] = field(default_factory=dict)  # page.name -> {piece: bytes} made in this process in this build
+    places: dict[str, tuple] = field(default_factory=dict)  # page.name -> where a worker put the pieces it made in this build
     fresh: set[str] = field(default_factory=set)  # pages with pieces made in this build
     held: list[tuple[Page, str, Callable[[], str]]] = field(default_factory=list)  # pieces standing in the text being rendered
     bulk: dict | None = None  # what stored() gave, once asked
@@ -123,18 +128,54 @@ class Parts:
         self.fresh.add(page_name)
 
     def data(self, page: Page, name: str, make: Callable[[], str]) -> bytes:
-        """The bytes of a piece get() gave the digest of: made in this build, or the last build's, loaded now."""
+        """The bytes of a piece get() gave the digest of: made in this build, or read now from where they were put.
+
+        What is read is not kept: a build of 10,000 pages joins every page's pieces once or
+        twice, and keeping them all was 540 MiB.
+        """
         made = self.texts.get(page.name, {}).get(name)
         if made is not None:
             return made
-        if self.bulk is None:
-            self.bulk = self.stored()
-        key, pieces = self.bulk.get(page.name, ("", {}))
-        if key != self.made[page.name][0] or name not in pieces:  # the two files of the cache disagree: make it again
+        found = self.loaded(page.name, name)
+        if found is None:  # gone, damaged, or the two files of the cache disagree: make it again
             self.put(page.name, name, make().encode("utf-8"))
             return self.texts[page.name][name]
-        self.texts.setdefault(page.name, {})[name] = pieces[name]
-        return pieces[name]
+        return found
+
+    def loaded(self, page_name: str, name: str) -> bytes | None:
+        """A piece of a page as a worker of this build or the last build left it, if its digest is the one recorded."""
+        key, digests = self.made[page_name]
+        place = self.places.get(page_name)
+        found = self.read(place, name) if place is not None else None
+        if found is None:
+            if self.bulk is None:
+                self.bulk = self.stored()
+            old_key, old = self.bulk.get(page_name, ("", {}))
+            if old_key != key:
+                return None
+            found = old.get(name) if isinstance(old, dict) else self.read(old, name)
+        return found if found is not None and name in digests and cache_digest(found) == digests[name] else None
+
+    def pack(self, page: Page, made: tuple[dict[str, str], dict[str, bytes]]) -> tuple[dict[str, str], dict[str, bytes] | tuple | None]:
+        """In a render worker: the page's pieces made now written into `packs`; their digests and where they went, to send back."""
+        digests, texts = made
+        place = self.packs.append(texts) if texts else None
+        if place is None:
+            return digests, texts
+        self.texts.pop(page.name, None)  # a worker renders thousands of pages: it keeps none of their pieces
+        self.fresh.discard(page.name)
+        return digests, place
+
+    def arrived(self, page: Page, made: tuple[dict[str, str], dict[str, bytes] | tuple | None]) -> None:
+        """What render_one gave of a page's pieces, here or from a worker: their digests, and the bytes made or where they are."""
+        digests, texts = made
+        self.made[page.name] = (self.keys.get(page.name, ""), digests)
+        if isinstance(texts, tuple):
+            self.places[page.name] = texts
+            self.fresh.add(page.name)
+        elif texts:
+            self.texts[page.name] = texts
+            self.fresh.add(page.name)
 
     def stand_in(self, page: Page, name: str, make: Callable[[], str]) -> Markup:
         """A stand-in for the piece, to be output as it is by the template and replaced by splice()."""
@@ -142,32 +183,67 @@ class Parts:
         self.held.append((page, name, make))
         return Markup(f"\x02{self.nonce}:{len(self.held) - 1}\x03")
 
-    def splice(self, text: str, reuse: Callable[[str], Path | None] | None = None) -> bytes | Path:
-        """The rendered text as UTF-8, with each stand-in replaced by its piece.
+    def splice(self, text: str, reuse: Callable[[str], Path | None] | None = None, into: Path | None = None) -> bytes | Path:
+        """The rendered text as UTF-8, with each stand-in replaced by its piece; with `into`, written there, and that Path.
 
         With `reuse` (key -> the last output's file made under that key, or None), the text
         between stand-ins and the pieces' digests make the key; a file found is returned as is.
+        Written piece by piece, a file holds no more than one piece in memory: the ledger of
+        10,000 explainers (175 MB) joined as bytes was twice that at once.
         """
-        if not self.held:
+        if not self.held and into is None:
             return text.encode("utf-8")
         chunks = re.split(f"\x02{self.nonce}:(\\d+)\x03", text)
         held, self.held = self.held, []
-        if reuse is not None:
+        if reuse is not None and held:
             key = cache_digest(*(chunk if i % 2 == 0 else self.made[held[int(chunk)][0].name][1][held[int(chunk)][1]] for i, chunk in enumerate(chunks)))
             found = reuse(key)
             if found is not None:
                 return found
-        return b"".join(chunk.encode("utf-8") if i % 2 == 0 else self.data(*held[int(chunk)]) for i, chunk in enumerate(chunks))
+        made = (chunk.encode("utf-8") if i % 2 == 0 else self.data(*held[int(chunk)]) for i, chunk in enumerate(chunks))
+        if into is None:
+            return b"".join(made)
+        into.parent.mkdir(parents=True, exist_ok=True)
+        with open(into, "wb") as f:
+            f.writelines(made)
+        return into
 
     def bytes_to_keep(self, page_name: str) -> tuple[str, dict[str, bytes]] | None:
-        """A page's pieces as bytes, to be stored: its key and every piece (loading the last build's where needed)."""
+        """A page's pieces as bytes, to be kept: its key and every piece (reading those not made in this process)."""
         key, digests = self.made[page_name]
-        texts = self.texts.get(page_name, {})
-        if any(name not in texts for name in digests):
-            if self.bulk is None:
-                self.bulk = self.stored()
-            old = self.bulk.get(page_name, ("", {}))[1]
-            if any(name not in texts and name not in old for name in digests):
-                return None  # cannot be made here; the next build makes it again
-            texts = {**{name: old[name] for name in digests if name not in texts}, **texts}
+        texts = dict(self.texts.get(page_name, {}))
+        for name in digests:
+            if name not in texts:
+                found = self.loaded(page_name, name)
+                if found is None:
+                    return None  # cannot be made here; the next build makes it again
+                texts[name] = found
         return key, texts
+
+    def placed(self, write: Callable[[dict[str, bytes]], tuple | None]) -> dict[str, tuple | None]:
+        """Where the pieces of each page made anew in this build are, for the cache: (key, place), or None if they are not.
+
+        A worker's place holds them all, unless some were made in this process or are the
+        last build's: those pages' pieces are written again, whole, by write(pieces) -> place.
+        """
+        found = {}
+        for name in self.fresh:
+            key, digests = self.made[name]
+            place = self.places.get(name)
+            if place is not None and name not in self.texts and {piece for piece, _ in place[2]} == set(digests):
+                found[name] = (key, place)
+                continue
+            whole = self.bytes_to_keep(name)
+            place = write(whole[1]) if whole is not None else None
+            found[name] = (key, place) if place is not None else None
+        return found
+
+    def last_place(self, page_name: str) -> tuple | None:
+        """Where the last build left a page's pieces, (key, place), if they are still this build's (same key, as many)."""
+        if self.bulk is None:
+            self.bulk = self.stored()
+        old = self.bulk.get(page_name)
+        made = self.made.get(page_name)
+        if old is None or made is None or old[0] != made[0] or not isinstance(old[1], tuple):
+            return None
+        return old if {piece for piece, _ in old[1][2]} >= set(made[1]) else None

@@ -269,27 +269,29 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
         claims.render(page)  # its claims' own pages and embeds (claims/pages.py)
         return f"{page.url}index.html", data, make_pieces(site, env, parts, page)
 
-    for page, (rel, data, (digests, texts)) in zip(todo, parallel.render_pages(render_one, todo, into, lambda: compile_templates(env))):
+    keep = parts.pack if parts.packs is not None else None  # a worker writes a page's pieces into a pack, sends where
+    for page, (rel, data, pieces) in zip(todo, parallel.render_pages(render_one, todo, into, lambda: compile_templates(env), keep)):
         files[rel] = data
-        parts.made[page.name] = (parts.keys.get(page.name, ""), digests)
-        if texts:
-            parts.texts[page.name] = texts
-            parts.fresh.add(page.name)
+        parts.arrived(page, pieces)
     if reuse:
         reuse.rendered += len(todo)
     files.update(claim_files(site, env, claims, pages, listed, {p.name for p in todo}, keys, reuse, parts))
 
+    streamed, made_folders = into is not None and len(todo) >= parallel.MIN_RENDERS, {into}
+
     def splice(rel: str, text: str) -> bytes | Path:
-        """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed."""
+        """A site-wide file from its text with stand-ins: the last output's file when nothing in it changed.
+
+        In a build of many pages it is written into the new folder piece by piece (Parts.splice).
+        """
+        target = into / rel if streamed else None
         if not reuse:
-            return parts.splice(text)
+            return parts.splice(text, into=target)
 
         def found(key: str) -> Path | None:
             reuse.keys[rel] = key
             return reuse.previous(rel, key)
-        return parts.splice(text, found)
-
-    streamed, made_folders = into is not None and len(todo) >= parallel.MIN_RENDERS, {into}
+        return parts.splice(text, found, target)
 
     def keyed(rel: str, make: Callable[[], str], page: Page | None, *also: Page | str) -> bytes | Path:
         """A file made from one page (or none) and `also` (pages, strings) alone: the last output's file, not rendered, when none of them changed.

@@ -55,7 +55,7 @@ def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problem
         return "none"
     sources = indexed(pages, files)
     stamp = stamp_of(sources)
-    if kept(sources, stamp, files, stage.out):
+    if kept(sources, stamp, files, stage.out, stage.tmp):
         return "kept"
     if later and (stage.out / INDEX / ENTRY).is_file():  # the stale index answers meanwhile
         for rel in sorted(output.files_in(stage.out / INDEX)):
@@ -71,7 +71,7 @@ def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problem
         return ""
     folder = output.temp_folder(stage.out).with_name(f".{stage.out.name}.tmp-search-{os.getpid()}")
     try:
-        gather(sources, files, stage.out, folder)
+        gather(sources, files, stage.out, folder, stage.tmp)
         failure = run(binary, folder, stage.tmp / INDEX) or settled(stage.tmp / INDEX)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -101,7 +101,7 @@ def indexed(pages: list[Page], files: dict) -> list[str]:
         folder = f"{url}claims/"
         group = files.get(folder)
         names.append(f"{url}index.html")
-        names += [rel for rel in group.names if not rel.endswith("/embed/index.html")] if isinstance(group, output.Kept) else claim_pages.get(folder, [])
+        names += [rel for rel in group.names if not rel.endswith("/embed/index.html")] if isinstance(group, output.Group) else claim_pages.get(folder, [])
     return sorted(names)
 
 
@@ -111,9 +111,9 @@ def stamp_of(sources: list[str]) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).hexdigest().encode("ascii") + b"\n"
 
 
-def kept(sources: list[str], stamp: bytes, files: dict, out: Path) -> bool:
+def kept(sources: list[str], stamp: bytes, files: dict, out: Path, tmp: Path) -> bool:
     """Keep the last output's index when it was made from these files and none of them changed; whether it was kept."""
-    if not output.holds(out / STAMP, stamp) or not all(unchanged(files.get(rel), out / rel) for rel in sources):
+    if not output.holds(out / STAMP, stamp) or not all(unchanged(file_of(files, rel, tmp), out / rel) for rel in sources):
         return False
     for rel in sorted(output.files_in(out / INDEX)):
         files[f"{INDEX}/{rel}"] = out / INDEX / rel
@@ -142,12 +142,22 @@ def executable() -> Path | None:
     return found if found is not None and os.access(found, os.X_OK) else None
 
 
-def gather(sources: list[str], files: dict, out: Path, folder: Path) -> None:
+def file_of(files: dict, rel: str, tmp: Path) -> bytes | Path | None:
+    """A file of this build: its bytes or Path, that in the stage of one of an output.Written group, None for one of a Kept group."""
+    data = files.get(rel)
+    if data is None:  # a claim page, PAGE/claims/ID/index.html, in its page's group?
+        folder = rel[:-len("/index.html")].rpartition("/")[0] + "/"
+        if isinstance(files.get(folder), output.Written):
+            return tmp / rel
+    return data
+
+
+def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path) -> None:
     """Put the files to index into a folder of their own, linked where they are files, written where they are bytes."""
     folder.mkdir()
     made: set[Path] = {folder}
     for rel in sources:
-        data = files.get(rel)
+        data = file_of(files, rel, tmp)
         target = folder / rel
         output.make_parent(target, made)
         if isinstance(data, bytes):

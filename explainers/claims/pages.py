@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import feeds
+from .. import feeds, output
 from ..cache import digest
 from ..i18n import _
 from ..model import Page, Site
@@ -109,7 +109,8 @@ class ClaimPages:
         the rest the last output's, under their explainer's render key; a reused page missing some renders its claims now.
 
         A page's claim files are one group (`PAGE/claims/`, reuse.groups): kept whole, as one
-        output.Kept entry, or made again whole; no file of an unchanged page is looked at.
+        output.Kept entry, or made again whole, as one output.Written entry where they were
+        written into `into`; no file of an unchanged page is looked at.
         """
         files: dict = {}
         for page in published(listed):
@@ -123,11 +124,15 @@ class ClaimPages:
                     continue
             if page.name not in rendered:  # its group is missing or changed: many such pages go to `into`
                 self.render(page.whole() if hasattr(page, "whole") else page, in_memory=False)
-            rels = tuple(file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS)
+            rels = [file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS]
+            listed = "\n".join(rels)
             if key:
-                reuse.groups[folder] = (key, "\n".join(rels))
+                reuse.groups[folder] = (key, listed)
+            if rels and rels[0] not in self.made:  # written into `into`: one entry, not a Path a file (output.Written)
+                files[folder] = output.Written(listed)
+                continue
             for rel in rels:
-                files[rel] = self.made.pop(rel) if rel in self.made else self.into / rel
+                files[rel] = self.made.pop(rel)
         return files
 
 
