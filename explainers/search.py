@@ -3,17 +3,18 @@
 Pagefind (the `pagefind[bin]` package: a Rust binary) reads built HTML and writes a static
 index that the search page (layouts/search.html, static/js/search.js) queries in the
 browser; it splits the index by each page's `<html lang>`, so every language gets its own.
-It runs on a folder of its own beside the output, holding only the files to index (linked
-from where they are, written where they are only bytes yet), and writes into the stage,
-so the index is swapped in or committed with the pages it describes, or not at all.
+It runs on a folder of its own beside the output, holding what it is to read of each file to
+index (searchable(): the page's data-pagefind-body parts, at the page's place so that its URL
+is right), and writes into the stage, so the index is swapped in or committed with the pages
+it describes, or not at all.
 
-Its CLI, not its Python API: the API answers one message per tenth of a second, and feeding
-it 20,000 claim pages one by one would take minutes.
+Its CLI, not its Python API: the API answers one message per tenth of a second, and the
+service's protocol spoken directly costs Pagefind as much CPU as the CLI (bench/README.md).
 
-Indexing costs about half a millisecond of CPU per page however small the page (measured
-with Pagefind 1.5.2), so an index is made only when an indexed page changed: the stamp
-(STAMP) names what it was made from, and while every indexed page is the last output's,
-the last output's index is kept.
+Indexing costs Pagefind about 0.25 ms of CPU per page however small the page, and more for
+every page's words (measured with Pagefind 1.5.2), so an index is made only when an indexed
+page changed: the stamp (STAMP) names what it was made from, and while every indexed page is
+the last output's, the last output's index is kept.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,7 +39,7 @@ TAKEN = {"search", INDEX}  # top-level folders of the output that are the search
 EXCLUDE = ".claim-panel, .endnotes"
 # Pagefind's ready-made interfaces, unused: the search page has its own (static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-VERSION = "1"  # of this module's choice of files and options: a change re-indexes
+VERSION = "2"  # of this module's choice of files and options: a change re-indexes
 
 
 def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problems, enabled: bool = True, later: bool = False) -> str:
@@ -143,17 +145,78 @@ def executable() -> Path | None:
 
 
 def gather(sources: list[str], files: dict, out: Path, folder: Path) -> None:
-    """Put the files to index into a folder of their own, linked where they are files, written where they are bytes."""
+    """Write what Pagefind is to read of each file to index into a folder of its own, at the file's place (so its URL)."""
     folder.mkdir()
     made: set[Path] = {folder}
     for rel in sources:
         data = files.get(rel)
+        if not isinstance(data, bytes):
+            data = (data if isinstance(data, Path) else out / rel).read_bytes()
         target = folder / rel
         output.make_parent(target, made)
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            output.link_or_copy(data if isinstance(data, Path) else out / rel, target)
+        target.write_bytes(searchable(data))
+
+
+# --- what Pagefind reads of a page ----------------------------------------------------------
+# Pagefind's cost grows with the markup it parses, indexed or not: a claim page is ~10 KB of
+# which ~2 KB is indexed, an explainer ~55 KB of which its claim panels and endnotes are most
+# (EXCLUDE). searchable() hands it a page's data-pagefind-body elements only, less the ones it
+# would skip, with the page's lang; it is an optimisation, not a rule: Pagefind applies the
+# same attributes and EXCLUDE again to what it reads (measured in bench/README.md "Search").
+
+LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"')
+TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9]*)")
+TAGS: dict[bytes, re.Pattern] = {}  # an element's name -> its start and end tags
+BODY = b" data-pagefind-body"
+# what Pagefind leaves out whole, as our templates write it: data-pagefind-ignore="all" and the
+# classes of EXCLUDE (as the first of an element's classes, as the converter writes them)
+SKIPPED = (b' data-pagefind-ignore="all"', *(f' class="{name.strip().lstrip(".")}'.encode() for name in EXCLUDE.split(",")))
+
+
+def searchable(html: bytes) -> bytes:
+    """A page as Pagefind needs it: its lang and its data-pagefind-body elements less what it skips; the page itself if it has none or is not as expected."""
+    bodies = []
+    at = html.find(BODY)
+    while at >= 0:
+        span = element_at(html, at)
+        if span is None:
+            return html
+        bodies.append(without_skipped(html, *span))
+        at = html.find(BODY, span[1])
+    if not bodies:
+        return html
+    lang = LANG.search(html, 0, 1024)
+    head = b'<!doctype html><html lang="' + (lang.group(1) if lang else b"") + b'"><head><meta charset="utf-8"></head><body>\n'
+    return head + b"\n".join(bodies) + b"\n</body></html>\n"
+
+
+def element_at(html: bytes, inside: int) -> tuple[int, int] | None:
+    """(start, end) of the element whose start tag holds position `inside`; None where its end is not found."""
+    start = html.rfind(b"<", 0, inside)
+    name = TAG.match(html, start) if start >= 0 else None
+    if name is None:
+        return None
+    tags = TAGS.get(name.group(1)) or TAGS.setdefault(name.group(1), re.compile(rb"<(/?)" + re.escape(name.group(1)) + rb"[\s>/]"))
+    depth = 0
+    for found in tags.finditer(html, start):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = html.find(b">", found.end() - 1)
+            return (start, end + 1) if end >= 0 else None
+    return None
+
+
+def without_skipped(html: bytes, start: int, end: int) -> bytes:
+    """html[start:end] less the elements in it that Pagefind skips whole."""
+    pieces, at = [], start
+    while True:
+        found = [i for i in (html.find(mark, at, end) for mark in SKIPPED) if i >= 0]
+        span = element_at(html, min(found)) if found else None
+        if span is None or span[0] < at or span[1] > end:
+            pieces.append(html[at:end])
+            return b"".join(pieces)
+        pieces.append(html[at:span[0]])
+        at = span[1]
 
 
 def run(binary: Path, folder: Path, into: Path) -> str | None:

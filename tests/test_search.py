@@ -215,3 +215,55 @@ def test_only_the_search_page_may_compile_webassembly(tmp_path):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<form class="site-search" role="search" aria-label="Site" action="./search/" method="get">' in home
     assert "form-action 'self'" in home
+
+
+def test_pagefind_reads_only_the_indexed_parts_of_a_page_with_its_filters(tmp_path, monkeypatch):
+    """gather() hands Pagefind each page's data-pagefind-body parts (less what it skips whole), at the page's place."""
+    seen: dict[str, str] = {}
+    real = search.run
+
+    def reading(binary, folder, into):
+        seen.update({p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*.html")})
+        return real(binary, folder, into)
+    monkeypatch.setattr(search, "run", reading)
+    site = make_site(tmp_path)
+    assert build(str(site), tmp_path / "out").written
+    claim = seen["contract-soldiers/claims/sent-against-will/index.html"]
+    assert claim.startswith('<!doctype html><html lang="en">')
+    for mark in ('data-pagefind-filter="status"', 'data-pagefind-filter="source"', 'data-pagefind-filter="explainer"',
+                 'data-pagefind-meta="status"', 'data-pagefind-meta="status_key[data-status]"', 'data-pagefind-meta="kind:Claim"', "<h1>"):
+        assert mark in claim
+    assert "Link, cite or embed" not in claim and "<nav aria-label" not in claim and "<footer" not in claim
+    explainer = seen["contract-soldiers/index.html"]
+    assert 'data-pagefind-filter="explainer:' in explainer and 'class="prose"' in explainer
+    assert 'class="claim-panel' not in explainer and 'class="endnotes' not in explainer
+    assert len(explainer) < len((tmp_path / "out" / "contract-soldiers" / "index.html").read_text(encoding="utf-8")) / 2
+
+
+def test_searchable_keeps_body_elements_and_lang_and_drops_what_pagefind_skips():
+    page = (b'<!doctype html><html lang="ru" dir="ltr"><head><title>T</title></head><body><nav>menu</nav>'
+            b'<div class="a" data-pagefind-body data-pagefind-filter="explainer:E"><div>kept <span class="claim-panel" id="p">'
+            b'<span>panel</span> words</span> also kept</div><section data-pagefind-ignore="all"><div>share</div></section></div>'
+            b'<footer>foot</footer><p data-pagefind-body>second</p></body></html>')
+    out = search.searchable(page)
+    assert out.startswith(b'<!doctype html><html lang="ru">')
+    assert b'<div class="a" data-pagefind-body data-pagefind-filter="explainer:E"><div>kept  also kept</div></div>' in out
+    assert b"<p data-pagefind-body>second</p>" in out
+    assert b"menu" not in out and b"foot" not in out and b"panel" not in out and b"share" not in out
+    whole = b'<html lang="en"><body><p>no body marked</p></body></html>'
+    assert search.searchable(whole) is whole, "Pagefind indexes the whole page then: it gets it as it is"
+    broken = b'<html lang="en"><body><div data-pagefind-body><div>never closed</div></body></html>'
+    assert search.searchable(broken) is broken
+
+
+def test_a_claim_pages_words_in_the_index_are_its_own(tmp_path):
+    """The words every claim page of a status shares (its meaning, labels, the explainer's title) are left out of its record."""
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    assert build(str(site), out).written
+    fragments = [json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):]) for p in (out / "pagefind" / "fragment").iterdir()]
+    [claim] = [f for f in fragments if f["url"] == "/contract-soldiers/claims/sent-against-will/"]
+    assert "Relatives told Meduza" in claim["content"] and claim["filters"]["status"] == ["Unverified"]
+    for shared in ("Reported, but not independently confirmed", "Status", "Why", "(current)", "Contract soldiers say they could not quit"):
+        assert shared not in claim["content"]
+    assert claim["content"].count("“") <= 1, "the claim's words once (its title), not again as the passage"
