@@ -209,38 +209,18 @@ def element_at(html: bytes, inside: int) -> tuple[int, int] | None:
 def without_skipped(html: bytes, start: int, end: int) -> bytes:
     """html[start:end] less the elements in it that Pagefind skips whole."""
     pieces, at = [], start
+    marks = {mark: html.find(mark, start, end) for mark in SKIPPED}  # each mark's next place, -1 for none
     while True:
-        found = [i for i in (html.find(mark, at, end) for mark in SKIPPED) if i >= 0]
+        for mark, i in marks.items():
+            if 0 <= i < at:  # inside an element already left out
+                marks[mark] = html.find(mark, at, end)
+        found = [i for i in marks.values() if i >= 0]
         span = element_at(html, min(found)) if found else None
         if span is None or span[0] < at or span[1] > end:
             pieces.append(html[at:end])
             return b"".join(pieces)
         pieces.append(html[at:span[0]])
         at = span[1]
-
-
-def run(binary: Path, folder: Path, into: Path) -> str | None:
-    """Index a folder into another with Pagefind's CLI; what went wrong, or None."""
-    command = [str(binary), "--site", str(folder), "--output-path", str(into), "--exclude-selectors", EXCLUDE, "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
-    except OSError as exc:
-        return f"{binary} did not run ({exc.strerror or exc})"
-    if done.returncode != 0:
-        said = " ".join((done.stderr or done.stdout).split())[-300:] or "no message"
-        return f"Pagefind stopped with exit code {done.returncode}: {said}"
-    return None
-
-
-def add_index(files: dict, tmp: Path, stamp: bytes) -> None:
-    """Name the index's files (written into the stage) among the build's, less Pagefind's unused interfaces, with the stamp."""
-    top = tmp / INDEX
-    for rel in sorted(output.files_in(top)):
-        if rel.startswith(UNUSED):
-            (top / rel).unlink()
-        else:
-            files[f"{INDEX}/{rel}"] = top / rel
-    files[STAMP] = stamp
 
 
 # --- two builds, the same bytes ------------------------------------------------------------
