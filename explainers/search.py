@@ -223,6 +223,30 @@ def without_skipped(html: bytes, start: int, end: int) -> bytes:
         at = span[1]
 
 
+def run(binary: Path, folder: Path, into: Path) -> str | None:
+    """Index a folder into another with Pagefind's CLI; what went wrong, or None."""
+    command = [str(binary), "--site", str(folder), "--output-path", str(into), "--exclude-selectors", EXCLUDE, "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        return f"{binary} did not run ({exc.strerror or exc})"
+    if done.returncode != 0:
+        said = " ".join((done.stderr or done.stdout).split())[-300:] or "no message"
+        return f"Pagefind stopped with exit code {done.returncode}: {said}"
+    return None
+
+
+def add_index(files: dict, tmp: Path, stamp: bytes) -> None:
+    """Name the index's files (written into the stage) among the build's, less Pagefind's unused interfaces, with the stamp."""
+    top = tmp / INDEX
+    for rel in sorted(output.files_in(top)):
+        if rel.startswith(UNUSED):
+            (top / rel).unlink()
+        else:
+            files[f"{INDEX}/{rel}"] = top / rel
+    files[STAMP] = stamp
+
+
 # --- two builds, the same bytes ------------------------------------------------------------
 # Pagefind 1.5.2 writes each filter's values in the order of a Rust HashMap, seeded anew by
 # every run, so the filter files (and the names of them, and of the meta file naming them)
