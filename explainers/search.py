@@ -170,24 +170,34 @@ TAGS: dict[bytes, re.Pattern] = {}  # an element's name -> its start and end tag
 BODY = b" data-pagefind-body"
 # what Pagefind leaves out whole, as our templates write it: data-pagefind-ignore="all" and the
 # classes of EXCLUDE (as the first of an element's classes, as the converter writes them)
+# what Pagefind may read from anywhere in a page, not only its bodies (filters, meta, the title
+# from the first <h1>): a page with one outside its bodies is handed over whole
+OUTSIDE = (b"data-pagefind-", b"<h1")
 SKIPPED = (b' data-pagefind-ignore="all"', *(f' class="{name.strip().lstrip(".")}'.encode() for name in EXCLUDE.split(",")))
 
 
 def searchable(html: bytes) -> bytes:
     """A page as Pagefind needs it: its lang and its data-pagefind-body elements less what it skips; the page itself if it has none or is not as expected."""
-    bodies = []
+    spans = []
     at = html.find(BODY)
     while at >= 0:
         span = element_at(html, at)
         if span is None:
             return html
-        bodies.append(without_skipped(html, *span))
+        spans.append(span)
         at = html.find(BODY, span[1])
-    if not bodies:
+    if not spans or any(html.find(mark, start, end) >= 0 for start, end in outside(spans, len(html)) for mark in OUTSIDE):
         return html
+    bodies = [without_skipped(html, *span) for span in spans]
     lang = LANG.search(html, 0, 1024)
     head = b'<!doctype html><html lang="' + (lang.group(1) if lang else b"") + b'"><head><meta charset="utf-8"></head><body>\n'
     return head + b"\n".join(bodies) + b"\n</body></html>\n"
+
+
+def outside(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The (start, end) of a page's parts between and around its body elements."""
+    edges = [0, *(edge for span in spans for edge in span), size]
+    return list(zip(edges[::2], edges[1::2]))
 
 
 def element_at(html: bytes, inside: int) -> tuple[int, int] | None:

@@ -254,6 +254,8 @@ def test_searchable_keeps_body_elements_and_lang_and_drops_what_pagefind_skips()
     assert search.searchable(whole) is whole, "Pagefind indexes the whole page then: it gets it as it is"
     broken = b'<html lang="en"><body><div data-pagefind-body><div>never closed</div></body></html>'
     assert search.searchable(broken) is broken
+    meta_outside = b'<html lang="en"><body><h1 data-pagefind-meta="title">T</h1><div data-pagefind-body>words</div></body></html>'
+    assert search.searchable(meta_outside) is meta_outside, "Pagefind reads a page's filters, meta and title from anywhere in it"
 
 
 def test_a_claim_pages_words_in_the_index_are_its_own(tmp_path):
