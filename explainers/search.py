@@ -168,11 +168,11 @@ LANG = re.compile(rb'<html\b[^>]*?\slang="([^"]*)"')
 TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9]*)")
 TAGS: dict[bytes, re.Pattern] = {}  # an element's name -> its start and end tags
 BODY = b" data-pagefind-body"
-# what Pagefind leaves out whole, as our templates write it: data-pagefind-ignore="all" and the
-# classes of EXCLUDE (as the first of an element's classes, as the converter writes them)
 # what Pagefind may read from anywhere in a page, not only its bodies (filters, meta, the title
 # from the first <h1>): a page with one outside its bodies is handed over whole
 OUTSIDE = (b"data-pagefind-", b"<h1")
+# what Pagefind leaves out whole, as our templates write it: data-pagefind-ignore="all" and the
+# classes of EXCLUDE (as the first of an element's classes, as the converter writes them)
 SKIPPED = (b' data-pagefind-ignore="all"', *(f' class="{name.strip().lstrip(".")}'.encode() for name in EXCLUDE.split(",")))
 
 
