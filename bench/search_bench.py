@@ -24,6 +24,7 @@ import json
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import REPO, compile_builder, run_build  # noqa: E402
+from bench import REPO, RUNNER, compile_builder  # noqa: E402
 import generate as generated  # noqa: E402
 
 sys.path.insert(0, str(REPO))
@@ -45,9 +46,16 @@ def cpu_of_children() -> float:
 
 
 def timed_build(site: Path, *extra: str) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one build in a fresh process."""
+    """(wall seconds, CPU seconds) of one build in a fresh process, indexed unless told --no-search.
+
+    Not bench.run_build: that one always adds --no-search (make bench times the engine alone).
+    """
     cpu = cpu_of_children()
-    wall, _ = run_build(site, *extra)
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(REPO), "build", "--site", str(site), *extra], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{proc.stderr}")
     return wall, cpu_of_children() - cpu
 
 

@@ -215,3 +215,16 @@ def test_only_the_search_page_may_compile_webassembly(tmp_path):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<form class="site-search" role="search" aria-label="Site" action="./search/" method="get">' in home
     assert "form-action 'self'" in home
+
+
+def test_a_claim_pages_words_in_the_index_are_its_own(tmp_path):
+    """The words every claim page of a status shares (its meaning, labels, the explainer's title) are left out of its record."""
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    assert build(str(site), out).written
+    fragments = [json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):]) for p in (out / "pagefind" / "fragment").iterdir()]
+    [claim] = [f for f in fragments if f["url"] == "/contract-soldiers/claims/sent-against-will/"]
+    assert "Relatives told Meduza" in claim["content"] and claim["filters"]["status"] == ["Unverified"]
+    for shared in ("Reported, but not independently confirmed", "Status", "Why", "(current)", "Contract soldiers say they could not quit"):
+        assert shared not in claim["content"]
+    assert claim["content"].count("“") <= 1, "the claim's words once (its title), not again as the passage"
