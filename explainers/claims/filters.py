@@ -176,18 +176,19 @@ class FilterPages:
         self.reuse.keys[rel] = key
         return self.reuse.previous(rel, key)
 
-    def page(self, view: View, number: int, slices: list[tuple[Page, int, int]], count: int, common: dict, shared: str) -> bytes | Path:
-        """One page of a filter: its text around the rows, and the rows taken from the explainers' pieces."""
-        path = view.page_path(number)
-        rel = f"{path}index.html"
+    def kept(self, view: View, number: int, slices: list[tuple[Page, int, int]], count: int, shared: str) -> Path | None:
+        """The last output's file of one page of a filter, if its rows and text are as they were (its key recorded either way)."""
+        rel = f"{view.page_path(number)}index.html"
         # not the filter's total, which the page does not show: a claim that changes status makes again the pages from
         # its own on, whose rows move, not the pages before it
-        found = self.key(rel, shared, view.kind, view.value, number, count, " ".join(f"{self.piece_digest(p)}:{a}:{b}" for p, a, b in slices))
-        if found is not None:
-            return found
+        return self.key(rel, shared, view.kind, view.value, number, count, " ".join(f"{self.piece_digest(p)}:{a}:{b}" for p, a, b in slices))
+
+    def page(self, view: View, number: int, slices: list[tuple[Page, int, int]], count: int, common: dict, rows_of) -> bytes:
+        """One page of a filter: its text around the rows, and the rows taken from the explainers' pieces (rows_of)."""
+        path = view.page_path(number)
         rows = []
         for page, start, end in slices:
-            rows += [row.html for row in self.rows_of(page) if view.matches(row)][start:end]
+            rows += [row.html for row in rows_of(page) if view.matches(row)][start:end]
         depth = path.count("/")
         mark = f"\x02{secrets.token_hex(8)}\x03"  # no text a writer can type
         before = (number - 1) * self.per_page
@@ -200,6 +201,27 @@ class FilterPages:
             joined = joined.replace(LINK_UP, b'href="' + b"../" * depth)
         head, tail = text.split(mark)
         return head.encode("utf-8") + joined + tail.encode("utf-8")
+
+    def make(self, todo: list[tuple[View, int, list, int]], ordered: list[Page], common: dict) -> dict[str, bytes]:
+        """The filter pages not kept, made in the order of the explainers they end at, each explainer's rows split once and
+        kept only while a page still to be made needs them (kept all at once, they were 83 KB an explainer)."""
+        position = {page.name: i for i, page in enumerate(ordered)}
+        waiting = Counter(page.name for _, _, slices, _ in todo for page, _, _ in slices)
+        rows: dict[str, list[Row]] = {}
+
+        def rows_of(page: Page) -> list[Row]:
+            if page.name not in rows:
+                rows[page.name] = self.rows_of(page)
+            return rows[page.name]
+
+        made = {}
+        for view, number, slices, count in sorted(todo, key=lambda t: position[t[2][-1][0].name] if t[2] else -1):
+            made[f"{view.page_path(number)}index.html"] = self.page(view, number, slices, count, common, rows_of)
+            for page, _, _ in slices:
+                waiting[page.name] -= 1
+                if not waiting[page.name]:
+                    rows.pop(page.name, None)
+        return made
 
     def index(self, kind: str, common: dict, shared: str) -> bytes | Path:
         """claims/status/ or claims/source/: every filter of one kind, with its number of claims."""
@@ -219,12 +241,15 @@ def render_files(site: Site, ordered: list[Page], views: Views, env, reuse, per_
     # would make every page again whenever one claim changed status)
     shared = digest(*(f"{v.kind}|{v.value}|{v.label}|{v.slug}|{v.description}" for v in views.status + views.source),
                     *(f"{p.url}|{p.title}" for p in nav))
-    files: dict[str, bytes | Path] = {}
-    counts = counts_in(ordered)
+    files: dict[str, bytes | Path | None] = {}
+    counts, todo = counts_in(ordered), []
     for view in views.status + views.source:
         chunks = paginate(counts.get((view.kind, view.value), []), per_page)
         for number, slices in enumerate(chunks, 1):
-            files[f"{view.page_path(number)}index.html"] = maker.page(view, number, slices, len(chunks), common, shared)
+            files[f"{view.page_path(number)}index.html"] = found = maker.kept(view, number, slices, len(chunks), shared)
+            if found is None:
+                todo.append((view, number, slices, len(chunks)))
+    files.update(maker.make(todo, ordered, common))
     for kind in (STATUS, SOURCE):
         files[f"claims/{kind}/index.html"] = maker.index(kind, common, shared)
     return files

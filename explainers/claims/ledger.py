@@ -86,8 +86,10 @@ def template_globals(site: Site, env, parts) -> dict:
     made: dict[str, list[Entry]] = {}
 
     def claim_entries(page: Page) -> list[Entry]:
-        """page_entries(), once per page."""
+        """page_entries(), once per page: the last page's only, as a page's partials ask while it is rendered (a render
+        worker that kept every page's entries grew by 46 KB a page)."""
         if page.name not in made:
+            made.clear()
             made[page.name] = page_entries(site, page)
         return made[page.name]
 
@@ -159,14 +161,11 @@ def piece_rows(env, parts, page: Page) -> list[filters.Row]:
 def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, parts, reuse, nav: list[Page]) -> dict[str, bytes | Path]:
     """The ledger filtered by status and by source (claims/filters.py), from each page's piece "ledger"."""
     entries_of = env.globals["claim_entries"]
-    split: dict[str, list[filters.Row]] = {}
     digests: dict[str, str] = {}
 
     def rows_of(page: Page) -> list[filters.Row]:
-        """A page's rows, split once per build."""
-        if page.name not in split:
-            split[page.name] = piece_rows(env, parts, page)
-        return split[page.name]
+        """A page's rows (filters.render_files keeps them while a filter page to be made still needs them)."""
+        return piece_rows(env, parts, page)
 
     def piece_digest(page: Page) -> str:
         """The page's name and the digest of its rows, once per build."""
