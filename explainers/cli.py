@@ -205,3 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted; the output folder was left as it was", sys.stderr)
         return 130
+    except OSError as exc:  # the machine's, not the content's: a full disk, a folder not writable
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"error: {where}{exc.strerror or exc} (the build stopped; free the space or fix the permissions, and build again)", sys.stderr)
+        return EXIT_CONTENT

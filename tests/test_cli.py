@@ -218,3 +218,18 @@ def test_a_reader_that_went_away_is_not_an_error(site: Path, command: list[str],
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
     if command == ["build"]:
         assert (site / "public" / "index.html").is_file()
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(site: Path, monkeypatch, capsys):
+    """The machine's failures (ENOSPC while writing) end the build with one error line, as content mistakes do."""
+    import errno
+
+    from explainers import cli, render
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(site / "public/contract-soldiers/index.html"))
+    monkeypatch.setattr(render, "render_files", full)
+    assert cli.main(["build", "--site", str(site), "--no-search"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith(f"error: {site}/public/contract-soldiers/index.html: No space left on device")
