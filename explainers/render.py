@@ -308,11 +308,16 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
             found = reuse.previous(rel, key)
             if found is not None:
                 return found
-        data = parts.splice(make())
+        return put(rel, parts.splice(make()))
+
+    def put(rel: str, data: bytes) -> bytes | Path:
+        """A file made in this build: in a build of many pages, written into the new folder at once (its Path), else its bytes.
+
+        10,000 explainers' ledger pages, claims.json files and filter pages held as bytes until
+        the end were hundreds of MiB.
+        """
         if not streamed:
             return data
-        # a build of many pages writes each into the new folder at once: 10,000 explainers' ledger
-        # pages and claims.json files held as bytes until the end were hundreds of MiB
         target = into / rel
         output.make_parent(target, made_folders)
         target.write_bytes(data)
@@ -328,7 +333,7 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
     files.update(feeds.render_files(site, pages, env, asset_names, parts.stand_in, splice))
     if site.prefix:  # one _headers file, at the site root, covers every language
         files.pop(feeds.HEADERS, None)
-    files.update(ledger.render_files(site, pages, env, parts, splice, keyed, reuse))
+    files.update(ledger.render_files(site, pages, env, parts, splice, keyed, reuse, put))
     return files
 
 

@@ -202,7 +202,7 @@ class FilterPages:
         head, tail = text.split(mark)
         return head.encode("utf-8") + joined + tail.encode("utf-8")
 
-    def make(self, todo: list[tuple[View, int, list, int]], ordered: list[Page], common: dict) -> dict[str, bytes]:
+    def make(self, todo: list[tuple[View, int, list, int]], ordered: list[Page], common: dict, put) -> dict[str, bytes | Path]:
         """The filter pages not kept, made in the order of the explainers they end at, each explainer's rows split once and
         kept only while a page still to be made needs them (kept all at once, they were 83 KB an explainer)."""
         position = {page.name: i for i, page in enumerate(ordered)}
@@ -216,7 +216,8 @@ class FilterPages:
 
         made = {}
         for view, number, slices, count in sorted(todo, key=lambda t: position[t[2][-1][0].name] if t[2] else -1):
-            made[f"{view.page_path(number)}index.html"] = self.page(view, number, slices, count, common, rows_of)
+            rel = f"{view.page_path(number)}index.html"
+            made[rel] = put(rel, self.page(view, number, slices, count, common, rows_of))
             for page, _, _ in slices:
                 waiting[page.name] -= 1
                 if not waiting[page.name]:
@@ -233,8 +234,8 @@ class FilterPages:
 
 
 def render_files(site: Site, ordered: list[Page], views: Views, env, reuse, per_page: int,
-                 rows_of: Callable[[Page], list[Row]], piece_digest: Callable[[Page], str], nav: list[Page]) -> dict[str, bytes | Path]:
-    """Every filter page and the two indexes of filters (see the module's docstring)."""
+                 rows_of: Callable[[Page], list[Row]], piece_digest: Callable[[Page], str], nav: list[Page], put=None) -> dict[str, bytes | Path]:
+    """Every filter page and the two indexes of filters (see the module's docstring); put(path, bytes) keeps each page made (render.put)."""
     maker = FilterPages(site, env, reuse, rows_of, piece_digest, per_page)
     common = {"page": None, "nav": nav, "views": views}
     # what every filter page shows besides its rows: the filters' names and folders, and the site's menu (not counts, which
@@ -249,7 +250,7 @@ def render_files(site: Site, ordered: list[Page], views: Views, env, reuse, per_
             files[f"{view.page_path(number)}index.html"] = found = maker.kept(view, number, slices, len(chunks), shared)
             if found is None:
                 todo.append((view, number, slices, len(chunks)))
-    files.update(maker.make(todo, ordered, common))
+    files.update(maker.make(todo, ordered, common, put or (lambda rel, data: data)))
     for kind in (STATUS, SOURCE):
         files[f"claims/{kind}/index.html"] = maker.index(kind, common, shared)
     return files

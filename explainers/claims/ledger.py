@@ -158,7 +158,7 @@ def piece_rows(env, parts, page: Page) -> list[filters.Row]:
     return [filters.Row(e.status.key, rows_html(env, [e]).encode("utf-8")) for e in entries_of(page)]
 
 
-def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, parts, reuse, nav: list[Page]) -> dict[str, bytes | Path]:
+def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, parts, reuse, nav: list[Page], put=None) -> dict[str, bytes | Path]:
     """The ledger filtered by status and by source (claims/filters.py), from each page's piece "ledger"."""
     entries_of = env.globals["claim_entries"]
     digests: dict[str, str] = {}
@@ -173,14 +173,15 @@ def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, par
             digests[page.name] = f"{page.name}={parts.get(page, 'ledger', lambda: rows_html(env, entries_of(page)))}"
         return digests[page.name]
 
-    return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav)
+    return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav, put)
 
 
-def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse=None) -> dict[str, bytes | Path]:
+def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse=None, put=None) -> dict[str, bytes | Path]:
     """The ledger's files (see the module's docstring), joined from each page's pieces (pieces.Parts) by splice(output path, text).
 
     An explainer's own files go through keyed(output path, make, page, *what else they show) instead;
     with `reuse` (pieces.Reuse), a filter page whose rows and text are as they were is the last output's file.
+    put(output path, bytes) gives what the build keeps of a file made (render.put: its Path, once written, in a large build).
     """
     ordered = ordered_pages(pages)
     totals: dict[str, int] = {}
@@ -236,5 +237,5 @@ def render_files(site: Site, pages: list[Page], env, parts, splice, keyed, reuse
         files[EXPORT] = splice(EXPORT, export_document(site, index(), lines))
     else:
         files[EXPORT] = keyed(EXPORT, lambda: export_document(site, index(), None), None, *listings)
-    files.update(filter_files(site, ordered, views, env, parts, reuse, nav))
+    files.update(filter_files(site, ordered, views, env, parts, reuse, nav, put))
     return files
