@@ -9,6 +9,10 @@ the same in memory (Warm). Only a successful build writes the cache: a failed on
 `check`, leaves the site folder as it was. The output is byte for byte the output of a
 clean build: `--no-cache` makes one (a Memory that remembers nothing), and
 tests/test_cache.py compares them.
+
+About 400 lines, at the guideline: Memory is the one seam between the recipe and what
+carries over (cache, preview memory, packs, the last output's records), and its helpers
+below are each a step of it; split, the seam would be threaded through two modules.
 """
 from __future__ import annotations
 

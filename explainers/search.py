@@ -92,7 +92,7 @@ def indexed(pages: list[Page], files: dict) -> list[str]:
     claim_pages: dict[str, list[str]] = {}  # "PAGE/claims/" -> its claim pages, from one pass over the files
     for rel in files:
         if rel.endswith("/index.html") and not rel.endswith("/embed/index.html") and "claims/" in rel:
-            claim_pages.setdefault(rel[:-len("/index.html")].rpartition("/")[0] + "/", []).append(rel)
+            claim_pages.setdefault(claims_folder(rel), []).append(rel)
     names = []
     for page in pages:
         if not (page.slug and page.is_explainer and not page.draft):
@@ -145,11 +145,14 @@ def executable() -> Path | None:
 def file_of(files: dict, rel: str, tmp: Path) -> bytes | Path | None:
     """A file of this build: its bytes or Path, that in the stage of one of an output.Written group, None for one of a Kept group."""
     data = files.get(rel)
-    if data is None:  # a claim page, PAGE/claims/ID/index.html, in its page's group?
-        folder = rel[:-len("/index.html")].rpartition("/")[0] + "/"
-        if isinstance(files.get(folder), output.Written):
-            return tmp / rel
+    if data is None and isinstance(files.get(claims_folder(rel)), output.Written):  # a claim page in its page's group
+        return tmp / rel
     return data
+
+
+def claims_folder(rel: str) -> str:
+    """The folder of a claim page's group, PAGE/claims/, from its path PAGE/claims/ID/index.html."""
+    return rel[:-len("/index.html")].rpartition("/")[0] + "/"
 
 
 def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path) -> None:

@@ -19,6 +19,7 @@ made in the build's process when first asked for and kept the same way.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,16 +164,13 @@ def filter_files(site: Site, ordered: list[Page], views: filters.Views, env, par
     entries_of = env.globals["claim_entries"]
     digests: dict[str, str] = {}
 
-    def rows_of(page: Page) -> list[filters.Row]:
-        """A page's rows (filters.render_files keeps them while a filter page to be made still needs them)."""
-        return piece_rows(env, parts, page)
-
     def piece_digest(page: Page) -> str:
         """The page's name and the digest of its rows, once per build."""
         if page.name not in digests:
             digests[page.name] = f"{page.name}={parts.get(page, 'ledger', lambda: rows_html(env, entries_of(page)))}"
         return digests[page.name]
 
+    rows_of = functools.partial(piece_rows, env, parts)  # filters.render_files keeps them while a page to be made needs them
     return filters.render_files(site, ordered, views, env, reuse, ONE_PAGE_MAX, rows_of, piece_digest, nav, put)
 
 
