@@ -34,17 +34,23 @@ DRAFT_LINE_RE = re.compile(rb"draft:[ \t]*[\"']?(?:true|yes|on)[\"']?[ \t]*\r?$"
 
 def content_name(site: Site, path: Path) -> str:
     """A content file's name relative to content/ ("a/b.md"); by string, as Path.relative_to is slow on a big site."""
-    prefix = os.path.join(site.root / "content", "")  # via Path, as the paths were made: no "./" for a site given as "."
+    prefix = content_prefix(site.root)
     text = str(path)
     return (text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, prefix)).replace(os.sep, "/")
 
 
 
-def is_fresh(site: Site, entry: PageEntry, slugs: dict[str, str], all_slugs: str) -> bool:
-    """True when a cached page's HTML was made with the slugs it would look up now."""
+@functools.lru_cache(maxsize=8)
+def content_prefix(root: Path) -> str:
+    """The text every content file's path starts with: made via Path, as the paths were (no "./" for a site given as ".")."""
+    return os.path.join(root / "content", "")
+
+
+def is_fresh(entry: PageEntry, found, all_slugs: str) -> bool:
+    """True when a cached page's HTML was made with the slugs it would look up now (found(name): convert.slug_dep's answer)."""
     if not entry.parsed:
         return False
-    return all(all_slugs == value if key == ALL_SLUGS else slug_dep(site, slugs, key) == value for key, value in entry.slug_deps.items())
+    return all(all_slugs == value if key == ALL_SLUGS else found(key) == value for key, value in entry.slug_deps.items())
 
 
 
@@ -98,7 +104,9 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
         if isinstance(page, PageStub) and "claims" not in page.__dict__:
             fetch = functools.partial(packs.read, places[name], False) if name in places else functools.partial(cached_entry, cache, name, entries[name].source)
             page.load = functools.partial(load_whole, site, fetch, name, path, slugs, files)
-    stale = [page.whole() for page in pages if not is_fresh(site, entries[page.name], slugs, all_slugs)]
+    # each lookup's answer once a build: a thousand pages that link one page not built asked the disk a thousand times
+    found = functools.lru_cache(maxsize=None)(functools.partial(slug_dep, site, slugs))
+    stale = [page.whole() for page in pages if not is_fresh(entries[page.name], found, all_slugs)]
 
     def keep(done: list[tuple[Page, Parsed]]) -> list[tuple | None]:
         """In a worker: write a batch's finished entries in one pack; the pages then travel back without their HTML."""

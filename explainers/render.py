@@ -293,6 +293,8 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
             return reuse.previous(rel, key)
         return parts.splice(text, found, target)
 
+    shared_keys: dict[tuple[str, ...], str] = {}
+
     def keyed(rel: str, make: Callable[[], str], page: Page | None, *also: Page | str) -> bytes | Path:
         """A file made from one page (or none) and `also` (pages, strings) alone: the last output's file, not rendered, when none of them changed.
 
@@ -304,7 +306,10 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
             if page is not None:
                 parts.keep(page)  # its pieces, though not spliced, are kept for the next build
             own = fp[page.name] if page is not None else "site"
-            reuse.keys[rel] = key = cache_digest(reuse.env_key, own, *(fp[x.name] if isinstance(x, Page) else x for x in also))
+            shown = tuple(fp[x.name] if isinstance(x, Page) else x for x in also)
+            if shown not in shared_keys:  # every explainer's ledger page shows the same others: their digest once
+                shared_keys[shown] = cache_digest(reuse.env_key, *shown)
+            reuse.keys[rel] = key = cache_digest(shared_keys[shown], own)
             found = reuse.previous(rel, key)
             if found is not None:
                 return found

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from . import output
@@ -171,6 +170,8 @@ def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path) 
 
 def run(binary: Path, folder: Path, into: Path) -> str | None:
     """Index a folder into another with Pagefind's CLI; what went wrong, or None."""
+    import subprocess  # here, not at the top: a build that indexes nothing (an edit with --no-search) spares its import
+
     command = [str(binary), "--site", str(folder), "--output-path", str(into), "--exclude-selectors", EXCLUDE, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)

@@ -123,3 +123,18 @@ def test_stale_claims_are_one_summary_line_in_a_build_and_each_in_check():
                                        "warning: 3 claims last checked more than 100 days ago; `python build.py check` lists them",
                                        "content/x.md:2: warning: between"]
     assert [p.message for p in check] == [f"claim '{c}' was last checked on 2026-01-01, more than 100 days ago" for c in "abc"]
+
+
+def test_a_build_finds_what_claim_findings_finds_of_the_index_rows():
+    """build_findings reads the site index's rows directly; it must say what the rules say of each row, no more, no less."""
+    from explainers.model import Facts
+
+    rows = (("a", 3, True, 0), ("b", 4, False, 0), ("c", 5, True, dt.date(2020, 1, 1).toordinal()),
+            ("d", 6, False, dt.date(2029, 12, 31).toordinal()), ("e", 7, False, dt.date(2029, 9, 22).toordinal()),
+            ("f", 8, True, dt.date(2029, 9, 23).toordinal()))
+    subject = page()
+    subject.__dict__["facts"] = Facts(0, {}, {}, {}, rows, (), "")
+    today = dt.date(2030, 1, 1)
+    expected = [f for row in rows for f in checks.claim_findings(site(100), subject, ClaimFacts.light(row), today) if f.rule in checks.BUILD_RULES]
+    assert checks.page_findings(site(100), subject, today, strict=False) == expected
+    assert [(f.rule, f.line) for f in expected] == [("unused", 4), ("stale", 5), ("unused", 6), ("unused", 7), ("stale", 7)]
