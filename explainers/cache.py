@@ -106,10 +106,16 @@ class PageEntry:
     # the key ALL_SLUGS (with the digest of the table) when it read the whole table
     slug_deps: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""  # digest of everything the converted page was made from (page_entries.fingerprint), once made
+    # what PyYAML made of the front matter, when the line reader gave up on it (yamlfile.Memo.used):
+    # a body edit then reads the same front matter without importing PyYAML. The site index's
+    # entry keeps only {} for "there is one in the whole entry" (Cache.entry), else None.
+    front: dict | None = None
 
     def stubbed(self) -> PageEntry:
         """This entry of a converted page with its page as a stub (model.PageStub), as the site index keeps it."""
-        return self if isinstance(self.page, PageStub) else replace(self, page=PageStub.of(self.page))
+        if isinstance(self.page, PageStub):
+            return self
+        return replace(self, page=PageStub.of(self.page), front={} if self.front else None)
 
 
 ALL_SLUGS = "*"
@@ -310,9 +316,13 @@ class Cache:
 
     def page(self, name: str, source: str) -> PageEntry | None:
         """The cached entry of a content file, if it was made from exactly these bytes; its page's doc.html is None (see html)."""
-        place = self.places().get(name)
-        entry = self.packs.read(place, rest=False)[0] if place else None
+        entry = self.entry(name)
         return entry if entry is not None and entry.source == source else None
+
+    def entry(self, name: str) -> PageEntry | None:
+        """The cached entry of a content file, whatever bytes it was made from."""
+        place = self.places().get(name)
+        return self.packs.read(place, rest=False)[0] if place else None
 
     def html(self, name: str, source: str) -> str | None:
         """The body HTML stored with a content file's entry, if the entry is still the one for these bytes."""

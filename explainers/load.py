@@ -172,8 +172,8 @@ def check_openers(body: str, shown: str, body_line: int, problems: Problems) -> 
     return True
 
 
-def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
-    """Read one Markdown file and check its front matter; None if it cannot be used at all."""
+def read_page(site: Site, path: Path, problems: Problems, memo: yamlfile.Memo | None = None) -> Page | None:
+    """Read one Markdown file and check its front matter; None if it cannot be used at all (`memo`: see yamlfile.Memo)."""
     name = path.relative_to(site.root / "content").as_posix()
     shown = site.shown(f"content/{name}")
     text = read_text(path, shown, problems)
@@ -190,7 +190,7 @@ def read_page(site: Site, path: Path, problems: Problems) -> Page | None:
             problems.error(shown, 1, "page has no front matter: start it with a line '---', then 'title:' and 'date:', then '---'")
         return None
     yaml_text, _, body_line = split
-    data = read_yaml(yaml_text, shown, 1, problems)
+    data = read_yaml(yaml_text, shown, 1, problems, memo)
     if data is None:
         return None
     f = Fields(data, problems, shown, 1, "front matter")

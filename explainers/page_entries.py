@@ -65,12 +65,15 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     """
     names = list(inputs.sources)  # each path's content name, in order (gather_inputs made them)
     entries: dict[str, PageEntry] = {}
+    before: dict[str, PageEntry] = {}  # the last entry of a file whose bytes changed
     with paused_gc():
         # the preview's memory, else the cache's site index: pages there are stubs (model.PageStub)
         kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else cache.index() if cache else {}
         for name in names:
             entry = kept.get(name)
             if entry is None or entry.source != inputs.sources[name]:
+                if entry is not None:
+                    before[name] = entry
                 entry = cache.page(name, inputs.sources[name]) if cache else None
             if entry is not None:
                 entries[name] = entry
@@ -90,9 +93,10 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
             if place is not None:
                 places[name] = place
     else:
-        for path, (page, read_problems) in zip(unread, parallel.read_pages(site, unread)):
-            name = content_name(site, path)
-            entries[name] = PageEntry(inputs.sources[name], list(read_problems), page)
+        unread_names = [content_name(site, path) for path in unread]
+        fronts = [last_front(cache, name, before.get(name)) for name in unread_names]
+        for name, (page, read_problems, front) in zip(unread_names, parallel.read_pages(site, unread, fronts)):
+            entries[name] = PageEntry(inputs.sources[name], list(read_problems), page, front=front)
             changed.add(name)
     for name in names:
         problems.extend(entries[name].read_problems)
@@ -125,6 +129,16 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
         problems.extend(entries[page.name].convert_problems)
     return pages, entries, changed, places
 
+
+
+def last_front(cache: Cache | None, name: str, last: PageEntry | None) -> dict | None:
+    """What PyYAML made of a file's front matter in its last entry (cache.PageEntry.front), which the site index only flags."""
+    if last is None or last.front is None:
+        return None
+    if last.front or cache is None:  # a whole entry (the preview's), or nowhere to look
+        return last.front or None
+    whole = cache.entry(name)
+    return whole.front if whole is not None else None
 
 
 def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -> dict[str, str]:
@@ -182,8 +196,8 @@ def read_and_convert(site: Site, paths: list[Path], slugs: dict[str, str], files
         for index in indexes:
             path = paths[index]
             name = content_name(site, path)
-            page, read_problems = parallel.read_one(site, path)
-            entry = PageEntry(inputs.sources[name], list(read_problems), page)
+            page, read_problems, front = parallel.read_one(site, path)
+            entry = PageEntry(inputs.sources[name], list(read_problems), page, front=front)
             if page is not None and (drafts or not page.draft):
                 converted(entry, page, parallel.converter().parse(site, page, slugs, files), all_slugs)
                 fingerprint(entry, inputs.parse_env)

@@ -18,7 +18,7 @@ import signal
 from pathlib import Path
 from typing import Callable
 
-from . import load, output
+from . import load, output, yamlfile
 from .model import Doc, Page, Problems, Site
 from .convert import Converter, Parsed
 
@@ -52,11 +52,15 @@ def _start_worker(**state) -> None:
     _worker.update(state)
 
 
-def read_one(site: Site, path: Path) -> tuple[Page | None, Problems]:
-    """Read and check one page's front matter, with its own list of problems."""
-    problems = Problems()
-    page = load.read_page(site, path, problems)
-    return page, problems
+def read_one(site: Site, path: Path, front: dict | None = None) -> tuple[Page | None, Problems, dict | None]:
+    """Read and check one page's front matter, with its own list of problems, and what PyYAML made of it (cache.PageEntry.front).
+
+    `front`: what PyYAML made of the page's front matter last time, which an unchanged front
+    matter takes instead of importing PyYAML again.
+    """
+    problems, memo = Problems(), yamlfile.Memo(front)
+    page = load.read_page(site, path, problems, memo)
+    return page, problems, memo.used or None
 
 
 def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
@@ -170,11 +174,11 @@ def _map(pool, task, items: list, workers: int, chunk: int | None = None) -> lis
     return results
 
 
-def read_pages(site: Site, paths: list[Path]) -> list[tuple[Page | None, Problems]]:
-    """Read many pages, in parallel when there are enough of them."""
+def read_pages(site: Site, paths: list[Path], fronts: list[dict | None]) -> list[tuple[Page | None, Problems, dict | None]]:
+    """Read many pages (read_one, each with its `front`), in parallel when there are enough of them."""
     if not pooled(len(paths), MIN_READS):
-        return [read_one(site, path) for path in paths]
-    return map_batches(len(paths), lambda indexes: [read_one(site, paths[index]) for index in indexes])
+        return [read_one(site, path, front) for path, front in zip(paths, fronts)]
+    return map_batches(len(paths), lambda indexes: [read_one(site, paths[index], fronts[index]) for index in indexes])
 
 
 def parse_pages(site: Site, pages: list[Page], slugs: dict[str, str], files: frozenset[str],

@@ -44,3 +44,41 @@ def test_an_edit_loads_only_the_pages_it_renders(tmp_path: Path, monkeypatch):
     assert result.written and result.rendered == 1
     # second.md is read again; of the rest only the home page is rendered (it always is)
     assert loaded == ["index.md"]
+
+
+def test_a_body_edit_reads_the_front_matter_without_pyyaml(tmp_path: Path, monkeypatch):
+    """What PyYAML made of a front matter is kept with the page's entry: a body edit takes it, an edit of the front matter parses again."""
+    from explainers import yamlstrict
+
+    site = make_site(tmp_path)
+    page = site / "content" / "first.md"
+    assert "{name: Meduza" in page.read_text()  # a flow mapping: beyond the line reader, so PyYAML's
+    assert build(str(site)).written
+    parsed = []
+    real = yamlstrict.load
+    monkeypatch.setattr(yamlstrict, "load", lambda text, offset=0: parsed.append(offset) or real(text, offset))
+    page.write_text(page.read_text() + "\nA sentence added to the body.\n")
+    assert build(str(site)).written and parsed == []
+    assert "A sentence added to the body." in (site / "public" / "contract-soldiers" / "index.html").read_text()
+    page.write_text(page.read_text().replace("\ntitle: ", "\ntitle: Retitled ", 1))
+    assert build(str(site)).written and parsed == [1]
+    assert "Retitled " in (site / "public" / "contract-soldiers" / "index.html").read_text()
+    page.write_text(page.read_text() + "\nAnother sentence.\n")  # the new front matter was kept in turn
+    assert build(str(site)).written and parsed == [1]
+    assert snapshot_of(site) == snapshot_of(clean_copy(site, tmp_path))
+
+
+def snapshot_of(site: Path) -> dict[str, bytes]:
+    from conftest import snapshot
+
+    return snapshot(site / "public")
+
+
+def clean_copy(site: Path, tmp_path: Path) -> Path:
+    """The same content built from nothing: what an incremental build must equal."""
+    import shutil
+
+    copy = tmp_path / "clean"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("public", ".cache"))
+    assert build(str(copy)).written
+    return copy
