@@ -343,7 +343,7 @@ def output_records(last: BuildRecord | None, target: Path, files: dict, keys: di
         if isinstance(files.get(name), output.Kept) and kept is not None and kept.key == key:
             group_records[name] = kept
         else:
-            group_records[name] = GroupRecord(key, listed, group_stamp(folder, name, listed))
+            group_records[name] = GroupRecord((key, listed, group_stamp(folder, name, listed)))
             if not isinstance(files.get(name), output.Group):  # its files are entries of their own
                 grouped.update(listed.split("\n"))
     records = {}
