@@ -353,8 +353,8 @@ def output_records(last: BuildRecord | None, target: Path, files: dict, keys: di
         if rel in grouped or isinstance(data, output.Group):
             continue
         key, kept = keys.get(rel, ""), old.get(rel)
-        # a Path into the output is a file previous_output() found as that record says
-        if kept is not None and kept.key == key and isinstance(data, Path) and str(data) == f"{folder}/{rel}":
+        # SAME, or a Path into the output: a file previous_output() found as that record says
+        if kept is not None and kept.key == key and (data is output.SAME or isinstance(data, Path) and str(data) == f"{folder}/{rel}"):
             records[rel] = kept
         else:
             records[rel] = stat_record(target / rel, key)
@@ -380,14 +380,14 @@ def previous_output(record: BuildRecord | None, out: Path):
 
     folder = str(out)
 
-    def lookup(rel: str, key: str) -> Path | None:
+    def lookup(rel: str, key: str) -> output.Same | None:
         if record is None or record.out != folder:
             return None
         entry = record.files.get(rel)
         # a plain string path: a Path made per page would grow an edit's cost with the site
         if entry is None or not entry.key or entry.key != key or not unchanged(f"{folder}/{rel}", entry):
             return None
-        return out / rel
+        return output.SAME
 
     return lookup
 

@@ -42,6 +42,22 @@ class Group:
         return self.files.count("\n") + 1 if self.files else 0
 
 
+class Same:
+    """A file of the last output that is still right, left where it is: what a lookup of the last build's record finds.
+
+    One object (SAME) stands for all of them, where a Path each, made, compared and turned
+    back into text, grew a one-page edit's cost with the site's thousands of reused files.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+SAME = Same()
+
+
 class Kept(Group):
     """A group of files of the last output left where they are.
 
@@ -279,11 +295,15 @@ def discard(tmp: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def fill(files: dict[str, bytes | Path | Group], tmp: Path, out: Path | None = None) -> None:
-    """Write every file into the new folder; a Path is linked (or copied) unless it is already there, a Kept group's files from `out`."""
+def fill(files: dict[str, bytes | Path | Group | Same], tmp: Path, out: Path | None = None) -> None:
+    """Write every file into the new folder; a Path is linked (or copied) unless it is already there, SAME and a Kept group's files from `out`."""
     made: set[Path] = {tmp}
     folder = str(tmp)
     for rel, data in sorted(files.items()):
+        if data is SAME:
+            make_parent(tmp / rel, made)
+            link_or_copy(out / rel, tmp / rel)
+            continue
         if isinstance(data, Kept):
             for name in data.names:
                 make_parent(tmp / name, made)
@@ -330,10 +350,10 @@ def write(files: dict[str, bytes | Path], out: Path, tmp: Path | None = None):
     return remover.join
 
 
-def update(files: dict[str, bytes | Path | Group], out: Path, tmp: Path | None = None, before: set[str] | None = None) -> None:
+def update(files: dict[str, bytes | Path | Group | Same], out: Path, tmp: Path | None = None, before: set[str] | None = None) -> None:
     """Bring an output folder up to date in place, writing only what changed: all of it, or none of it.
 
-    A Path value that is the file already in `out` stays as it is. Every other file is
+    SAME, or a Path value that is the file already in `out`, stays as it is. Every other file is
     first made complete in `tmp` (from start(); a worker rendered it there, or it is written there now);
     then commit() renames each over its target and moves out the files that went: those of
     `before` (what the last build wrote) not in `files`, or, when that is not known, any
@@ -351,7 +371,7 @@ def update(files: dict[str, bytes | Path | Group], out: Path, tmp: Path | None =
             before = files_in(out, skip={rel for rel, data in files.items() if isinstance(data, Kept)})
         staged, made, folder, written = [], {tmp}, str(out), set()
         for rel, data in sorted(files.items()):
-            if isinstance(data, Kept):
+            if data is SAME or isinstance(data, Kept):
                 continue
             if isinstance(data, Written):  # in the stage already
                 staged += data.names

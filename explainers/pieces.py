@@ -26,7 +26,7 @@ class Reuse:
 
     fingerprints: dict[str, str]  # page.name -> digest of everything the page was made from
     env_key: str  # digest of the code, site.yaml, templates and static files
-    previous: Callable[[str, str], Path | None]  # (output path, key) -> a still-valid file of the last output
+    previous: Callable[[str, str], output.Same | None]  # (output path, key) -> output.SAME when the last output's file there is still valid
     keys: dict[str, str] = field(default_factory=dict)  # filled in: output path -> key it was made with
     # (folder, key) -> the last output's group of files in that folder made under that key (output.Kept), or None
     previous_group: Callable[[str, str], output.Kept | None] = lambda folder, key: None
@@ -183,7 +183,7 @@ class Parts:
         self.held.append((page, name, make))
         return Markup(f"\x02{self.nonce}:{len(self.held) - 1}\x03")
 
-    def splice(self, text: str, reuse: Callable[[str], Path | None] | None = None, into: Path | None = None) -> bytes | Path:
+    def splice(self, text: str, reuse: Callable[[str], object] | None = None, into: Path | None = None) -> bytes | Path | output.Same:
         """The rendered text as UTF-8, with each stand-in replaced by its piece; with `into`, written there, and that Path.
 
         With `reuse` (key -> the last output's file made under that key, or None), the text

@@ -288,7 +288,7 @@ def render_files(site: Site, pages: list[Page], reuse: Reuse | None, parts: Part
         if not reuse:
             return parts.splice(text, into=target)
 
-        def found(key: str) -> Path | None:
+        def found(key: str) -> output.Same | None:
             reuse.keys[rel] = key
             return reuse.previous(rel, key)
         return parts.splice(text, found, target)

@@ -121,7 +121,7 @@ def kept(sources: list[str], stamp: bytes, files: dict, out: Path, tmp: Path) ->
 
 def unchanged(data, old: Path) -> bool:
     """Whether a file of this build is the last output's file, byte for byte (None: one of a Kept group, which is)."""
-    if data is None or (isinstance(data, Path) and data == old):
+    if data is None or data is output.SAME or (isinstance(data, Path) and data == old):
         return True
     if isinstance(data, bytes):
         return output.holds(old, data)

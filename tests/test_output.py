@@ -24,6 +24,20 @@ def test_write_swaps_in_a_whole_new_folder_and_links_unchanged_files(tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
+def test_same_stands_for_the_last_outputs_file_in_a_swap_and_in_place(tmp_path: Path, monkeypatch):
+    out = tmp_path / "public"
+    output.write({"404.html": b"x", "a/index.html": b"a", "b/index.html": b"b"}, out)()
+    output.write({"404.html": b"x", "a/index.html": output.SAME, "c/index.html": b"c"}, out)()
+    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "c/index.html": b"c"}
+    staged = []
+    real = output.commit
+    monkeypatch.setattr(output, "commit", lambda out, tmp, names, gone: staged.extend(names) or real(out, tmp, names, gone))
+    inode = (out / "a" / "index.html").stat().st_ino
+    output.update({"404.html": output.SAME, "a/index.html": output.SAME, "d/index.html": b"d"}, out)
+    assert tree(out) == {"404.html": b"x", "a/index.html": b"a", "d/index.html": b"d"}
+    assert staged == ["d/index.html"] and (out / "a" / "index.html").stat().st_ino == inode
+
+
 def test_write_keeps_what_a_worker_already_put_in_the_new_folder(tmp_path: Path):
     out = tmp_path / "public"
     tmp = output.temp_folder(out)
