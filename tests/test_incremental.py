@@ -134,3 +134,30 @@ def test_folder_stamps_after_an_update_keep_the_untouched_and_take_the_touched_a
     assert set(second.folders) == set(first.folders) and "" in second.folders
     for folder, was in second.folders.items():  # each as the folder is now
         assert folder_stamps.stamp(f"{second.out}/{folder}") == was, folder
+
+
+def test_an_edit_stores_only_what_changed_in_the_build_record_and_it_reads_back_whole(tmp_path: Path):
+    """The record's dicts are layered: an edit writes its few changed entries beside the base, and the record read back is the whole one."""
+    site = make_site(tmp_path)
+    assert build(str(site), search=False).written
+    folder = site / cache.FOLDER
+    bases = {part: (folder / f"build-{part}.pickle").stat().st_mtime_ns for part in cache.RECORD_LAYERS}
+    first = last_record(site)
+    text = (site / "content" / "second.md").read_text(encoding="utf-8")
+    (site / "content" / "second.md").write_text(text.replace("Over 20,000", "Over 30,000"), encoding="utf-8")
+    assert build(str(site), search=False).written
+    second = last_record(site)
+    # one group and a folder or two changed: beside bases not written again (this small site's files change by more than
+    # an eighth, the share past which their base is written again whole)
+    for part in ("groups", "folders"):
+        assert (folder / f"build-{part}.pickle").stat().st_mtime_ns == bases[part]
+        assert (folder / f"build-{part}-changes.pickle").stat().st_size < (folder / f"build-{part}.pickle").stat().st_size
+    out = site / "public"
+    assert set(second.files) == set(first.files)
+    changed = {rel for rel in second.files if second.files[rel] != first.files[rel]}
+    assert "second/index.html" in changed and "about/index.html" not in changed
+    for rel, record in second.files.items():  # every entry as the file is now, those kept and those changed
+        st = (out / rel).stat()
+        assert record[1:] == (st.st_size, st.st_mtime_ns, st.st_ino), rel
+    assert second.groups.keys() == first.groups.keys() and second.groups["second/claims/"] != first.groups["second/claims/"]
+    assert build(str(site), search=False).up_to_date  # and a build now finds the output up to date from it
