@@ -107,16 +107,16 @@ class PageEntry:
     # the key ALL_SLUGS (with the digest of the table) when it read the whole table
     slug_deps: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""  # digest of everything the converted page was made from (page_entries.fingerprint), once made
-    # what PyYAML made of the front matter, when the line reader gave up on it (yamlfile.Memo.used):
+    # what PyYAML made of the front matter, when the line reader gave up on it (yamlfile.Memo.packed):
     # a body edit then reads the same front matter without importing PyYAML. The site index's
-    # entry keeps only {} for "there is one in the whole entry" (Cache.entry), else None.
-    front: dict | None = None
+    # entry keeps only b"" for "there is one in the whole entry" (Cache.entry), else None.
+    front: bytes | None = None
 
     def stubbed(self) -> PageEntry:
         """This entry of a converted page with its page as a stub (model.PageStub), as the site index keeps it."""
         if isinstance(self.page, PageStub):
             return self
-        return replace(self, page=PageStub.of(self.page), front={} if self.front else None)
+        return replace(self, page=PageStub.of(self.page), front=b"" if self.front else None)
 
 
 ALL_SLUGS = "*"

@@ -131,7 +131,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
 
 
 
-def last_front(cache: Cache | None, name: str, last: PageEntry | None) -> dict | None:
+def last_front(cache: Cache | None, name: str, last: PageEntry | None) -> bytes | None:
     """What PyYAML made of a file's front matter in its last entry (cache.PageEntry.front), which the site index only flags."""
     if last is None or last.front is None:
         return None

@@ -31,6 +31,7 @@ MIN_PARSES = 16
 MIN_RENDERS = 32
 RENDER_CHUNK = 16  # pages a render worker takes at a time
 MIN_BATCH = 8  # pages in the smallest batch a worker reads and converts (batches)
+MAX_BATCH = 200  # and in the largest: a worker holds a batch's entries, HTML included, until it packs them
 
 # What a worker process was started with. A pool worker can only receive per-process
 # objects through its initializer, which has nowhere to put them but a module variable.
@@ -52,15 +53,15 @@ def _start_worker(**state) -> None:
     _worker.update(state)
 
 
-def read_one(site: Site, path: Path, front: dict | None = None) -> tuple[Page | None, Problems, dict | None]:
+def read_one(site: Site, path: Path, front: bytes | None = None) -> tuple[Page | None, Problems, bytes | None]:
     """Read and check one page's front matter, with its own list of problems, and what PyYAML made of it (cache.PageEntry.front).
 
     `front`: what PyYAML made of the page's front matter last time, which an unchanged front
     matter takes instead of importing PyYAML again.
     """
-    problems, memo = Problems(), yamlfile.Memo(front)
+    problems, memo = Problems(), yamlfile.Memo.unpacked(front)
     page = load.read_page(site, path, problems, memo)
-    return page, problems, memo.used or None
+    return page, problems, memo.packed()
 
 
 def converted_into(page: Page, doc: Doc, notes: list[tuple[str, str]]) -> None:
@@ -147,14 +148,14 @@ def _pool(count: int, init, *args):
 
 
 def batches(count: int, workers: int) -> list[list[int]]:
-    """The indexes 0..count-1 in consecutive batches, each a quarter of what is left per worker, down to MIN_BATCH.
+    """The indexes 0..count-1 in consecutive batches, each a quarter of what is left per worker, between MIN_BATCH and MAX_BATCH.
 
     Large first, as each costs a message and a pack file; small last, so that no worker is
     left finishing a long batch alone while the others wait (guided scheduling).
     """
     found, start = [], 0
     while start < count:
-        size = max(MIN_BATCH, (count - start) // (workers * 4))
+        size = min(MAX_BATCH, max(MIN_BATCH, (count - start) // (workers * 4)))
         found.append(list(range(start, min(start + size, count))))
         start += size
     return found
@@ -174,7 +175,7 @@ def _map(pool, task, items: list, workers: int, chunk: int | None = None) -> lis
     return results
 
 
-def read_pages(site: Site, paths: list[Path], fronts: list[dict | None]) -> list[tuple[Page | None, Problems, dict | None]]:
+def read_pages(site: Site, paths: list[Path], fronts: list[bytes | None]) -> list[tuple[Page | None, Problems, bytes | None]]:
     """Read many pages (read_one, each with its `front`), in parallel when there are enough of them."""
     if not pooled(len(paths), MIN_READS):
         return [read_one(site, path, front) for path, front in zip(paths, fronts)]

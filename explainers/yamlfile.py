@@ -15,6 +15,8 @@ line reader is here; the rest, in yamlstrict.py, imports PyYAML only when it is 
 from __future__ import annotations
 
 import copy
+import hashlib
+import pickle
 import re
 from dataclasses import dataclass
 
@@ -146,6 +148,23 @@ class Memo:
         self.loaded = set(self.known)
         self.used: dict = {}  # what this run read, to be kept for the next
 
+    def packed(self) -> bytes | None:
+        """What this run read, pickled, or None if nothing (cache.PageEntry.front).
+
+        As bytes, an entry unpickled to render its page makes one object of it, not the
+        many of a front matter's data: a render worker's peak grew by 70 MiB at 10,000 pages.
+        """
+        return pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL) if self.used else None
+
+    @classmethod
+    def unpacked(cls, data: bytes | None) -> Memo:
+        """A memo that knows what packed() gave (an empty one if that cannot be read)."""
+        try:
+            known = pickle.loads(data) if data else None
+        except Exception:  # a damaged cache entry: PyYAML reads the text again
+            known = None
+        return cls(known if isinstance(known, dict) else None)
+
     @property
     def changed(self) -> bool:
         """Whether what this run read differs from what was kept."""
@@ -153,7 +172,9 @@ class Memo:
 
     def get(self, text: str, offset: int) -> tuple[object, list[YamlError]]:
         """yamlfile.load's answer for a text the line reader gave up on (a copy: callers may annotate it)."""
-        key = (text, offset)
+        # the text's digest, not the text: a page's memo is kept in its cache entry, and a read
+        # worker holds a batch of entries at once
+        key = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), offset)
         if key not in self.known:
             from . import yamlstrict
 

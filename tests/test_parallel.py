@@ -120,14 +120,15 @@ def test_a_broken_layout_no_page_uses_is_still_no_error(site: Path, tmp_path: Pa
     assert result.written, [str(p) for p in result.problems]
 
 
-@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 40, 1000, 1001])
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 40, 1000, 1001, 10000])
 def test_batches_cover_every_index_once_largest_first(count: int):
     found = parallel.batches(count, 2)
     assert [i for batch in found for i in batch] == list(range(count))
     sizes = [len(batch) for batch in found]
     assert all(size > 0 for size in sizes) and sizes == sorted(sizes, reverse=True)
     if count >= 1000:
-        assert sizes[0] >= 100 and sizes[-1] <= parallel.MIN_BATCH and len(found) < 40  # few packs; a short last batch
+        assert sizes[0] >= 100 and sizes[-1] <= parallel.MIN_BATCH and len(found) < 40 + count // parallel.MAX_BATCH  # few packs; a short last batch
+    assert max(sizes, default=0) <= parallel.MAX_BATCH  # a worker holds no more entries at once than that, however large the site
 
 
 def build_both(work: Path, tmp_path: Path, monkeypatch) -> tuple:

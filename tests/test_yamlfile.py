@@ -1,3 +1,5 @@
+import pytest
+
 from explainers import yamlfile
 
 
@@ -47,3 +49,21 @@ def test_a_quoted_value_over_two_lines_is_not_blamed_for_a_later_mistake():
     text = 'title: "One value\n  over two lines"\ndate: 2026-11-27\n  oops: [\n'
     _, problems = yamlfile.load(text, offset=1)
     assert problems and "closing quote" not in problems[0].message
+
+
+def test_a_memo_packed_and_unpacked_answers_without_pyyaml_and_a_damaged_one_reads_again(monkeypatch):
+    from explainers import yamlstrict
+
+    text = 'sources:\n  a: {name: "A", url: "https://example.org/a"}\n'
+    first = yamlfile.Memo()
+    data, problems = first.get(text, 1)
+    packed = first.packed()
+    assert isinstance(packed, bytes) and text.encode() not in packed  # the text's digest is kept, not the text
+    monkeypatch.setattr(yamlstrict, "load", lambda *args: pytest.fail("PyYAML asked again"))
+    again = yamlfile.Memo.unpacked(packed)
+    assert again.get(text, 1) == (data, problems) and again.packed() == packed
+    assert yamlfile.Memo().packed() is None
+    calls = []
+    monkeypatch.setattr(yamlstrict, "load", lambda *args: calls.append(args) or (None, []))
+    yamlfile.Memo.unpacked(b"not a pickle").get(text, 1)
+    assert len(calls) == 1
