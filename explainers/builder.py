@@ -26,6 +26,8 @@ from .sitecheck import check_site as check
 
 @dataclass
 class BuildResult:
+    """What a build or a check found and did."""
+
     problems: Problems
     site: Site | None = None
     pages: list[Page] = field(default_factory=list)

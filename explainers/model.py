@@ -43,6 +43,8 @@ class Problems(list):
 
 @dataclass(frozen=True)
 class Status:
+    """A verification status of site.yaml: its key, the label readers see, and what it means."""
+
     key: str
     label: str
     description: str
@@ -50,6 +52,8 @@ class Status:
 
 @dataclass(frozen=True)
 class Source:
+    """A source claims cite (site.yaml's `sources:` or a page's): its key, name, address and what it is."""
+
     key: str
     name: str
     url: str | None = None
@@ -67,6 +71,8 @@ class HistoryEntry:
 
 @dataclass
 class Claim:
+    """One claim of a page's front matter, as the writer marked it."""
+
     id: str
     status: str
     sources: tuple[str, ...]
@@ -82,6 +88,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class Image:
+    """A page's lead image: its file, alt text, caption and credit."""
+
     src: str
     alt: str
     caption: str | None = None
@@ -120,6 +128,8 @@ class Doc:
 
 @dataclass
 class Page:
+    """One content file: its front matter, checked, and once converted, its body."""
+
     path: Path  # absolute path of the Markdown file
     rel: str  # path as shown in messages, e.g. "content/contract-soldiers.md"
     name: str  # path relative to content/, e.g. "contract-soldiers.md"
@@ -306,6 +316,8 @@ class PageStub(Page):
 
 @dataclass
 class Site:
+    """site.yaml, checked: the site's settings, statuses and sources."""
+
     root: Path  # the site folder
     display_root: str  # how the site folder is spelled in messages ("" for the cwd)
     title: str

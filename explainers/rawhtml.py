@@ -50,6 +50,8 @@ SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "livescript")
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem found in a fragment of raw HTML."""
+
     line: int  # 1-based, within the fragment checked
     message: str
 

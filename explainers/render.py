@@ -35,6 +35,8 @@ SHARED = ("explainers", "nav", "home")  # the names every page template receives
 
 @dataclass(frozen=True)
 class StatusCount:
+    """How many claims of a page have one status."""
+
     status: Status
     count: int
 

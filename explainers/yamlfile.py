@@ -32,6 +32,8 @@ class Mapping(dict):
 
 @dataclass(frozen=True)
 class YamlError:
+    """A problem found in YAML text, at its line."""
+
     line: int  # 1-based, relative to the YAML text
     message: str
 

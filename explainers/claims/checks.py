@@ -85,6 +85,8 @@ EVIDENCE_STATUSES = ("verified", "disputed", "refuted")
 
 @dataclass(frozen=True)
 class Finding:
+    """What a site-wide rule found: the rule, the line and the message (report() gives it its level)."""
+
     rule: str  # a key of LEVELS
     line: int
     message: str

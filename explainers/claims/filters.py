@@ -80,6 +80,8 @@ class Views:
 
 @dataclass(frozen=True)
 class Row:
+    """One claim's row of the ledger: its status, and its HTML."""
+
     status: str
     html: bytes
 

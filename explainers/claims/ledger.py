@@ -38,6 +38,8 @@ ONE_PAGE_MAX = 300
 
 @dataclass(frozen=True)
 class Option:
+    """One choice of a ledger filter: its value and its label."""
+
     value: str
     label: str
 
