@@ -5,11 +5,14 @@ from; the whole cache carries the digest of the builder's own code. A file that 
 read, unpickled, or that has another version or code digest is ignored (and later
 overwritten), so a corrupt or stale cache costs time, never correctness.
 
-    packs/*.pack               one PageEntry per content file (front matter, problems), pickled
-                               without the body's HTML, which follows it as UTF-8, many to a
-                               file (see Packs); places.pickle says where each one is
-    build.pickle               the last build: output folder, each file's render key and stat,
-                               and the problems of that run, for a rebuild where nothing changed
+    packs/*.pack               one PageEntry per content file (front matter, problems, what
+                               PyYAML made of the front matter), pickled without the body's
+                               HTML, which follows it as UTF-8, many to a file (see Packs);
+                               places.pickle says where each one is
+    build.pickle               the last build: output folder, run digest and problems, for a
+                               rebuild where nothing changed; build-files, build-groups and
+                               build-folders.pickle (layered) each output file's render key and
+                               stat, each group's, each folder's stamp (RECORD_LAYERS)
     sources.pickle             each content file's stat and digest, and when that build began
                                to read them: a file whose stat is as it was is not read again
     yaml.pickle                what PyYAML made of site.yaml (yamlfile.Memo), so a build whose
@@ -20,14 +23,15 @@ overwritten), so a corrupt or stale cache costs time, never correctness.
                                must be joined again
     index.pickle               every page's entry with a model.PageStub for its page: what
                                an edit reads of the pages it does not convert or render
-    *-changes.pickle           what changed in parts, pieces, index or places since that
+    *-changes.pickle           what changed in a layered file (parts, pieces, index, places, the
+                               build record's three) since that
                                file was written (see Cache.layered): an edit writes its few
                                pages' worth, not every page's pieces again
     jinja/                     compiled layouts (pieces.DiskTemplates)
 
 The module is the whole on-disk format, each reader beside its writer (record headers,
 layered files, packs), so that neither side of a file changes without the other: that
-is what its length (about 600 lines, over the ~400 guideline) buys. Split by file, a
+is what its length (about 650 lines, over the ~400 guideline) buys. Split by file, a
 reader would sit in one module and its writer's record format in another.
 """
 from __future__ import annotations
