@@ -51,7 +51,7 @@ from pathlib import Path
 
 from .model import Page, PageStub, Problem
 
-VERSION = 8
+VERSION = 9
 FOLDER = ".cache"
 
 

@@ -1,7 +1,9 @@
 """The data that flows between the phases: small dataclasses, no behaviour beyond formatting."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -185,8 +187,11 @@ class Page:
             for name, key in named.items():
                 cited[name] = cited.get(name, 0) + 1
                 keys[name] = min(key, keys.get(name, key))
-        rows = tuple((c.id, c.line, c.id in used, c.checked.toordinal() if c.checked else 0) for c in self.claims.values())
-        return Facts(len(self.claims), tally, dict(sorted(cited.items())), dict(sorted(keys.items())), rows, tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
+        claims = self.claims.values()
+        return Facts(len(self.claims), tally, dict(sorted(cited.items())), dict(sorted(keys.items())), "\n".join(self.claims),
+                     tuple((c.id, c.line) for c in claims if c.id not in used),
+                     array("i", sorted(c.checked.toordinal() for c in claims if c.checked)).tobytes(),
+                     tuple(self.doc.links), "\n".join(sorted(self.doc.anchors)))
 
 
 def newest_first(pages) -> list[Page]:
@@ -198,8 +203,8 @@ def newest_first(pages) -> list[Page]:
 class ClaimFacts:
     """What the site-wide rules (claims/checks.py) read of one claim.
 
-    `check` makes them from whole pages; a build, whose rules read only `referenced` and
-    `checked`, from the site index's rows (`light`), the rest left as a claim in order.
+    `check` makes them from whole pages; a build reads the site index's Facts instead
+    (checks.build_findings).
     """
 
     id: str
@@ -213,12 +218,6 @@ class ClaimFacts:
     changed: dt.date | None = None  # when its status last changed: `checked`, for a claim with a history
     home_page: bool = False  # its `url` (the evidence, and where ClaimReview says it appeared) is a site's home page
     repeated_source: str | None = None  # a source key its `sources` name twice
-
-    @classmethod
-    def light(cls, row: tuple[str, int, bool, int]) -> ClaimFacts:
-        """A claim as a build's rules read it, from its row in Facts.claim_rows."""
-        cid, line, referenced, checked = row
-        return cls(cid, line, "", referenced, True, dt.date.fromordinal(checked) if checked else None, True)
 
     @classmethod
     def of(cls, claim: Claim, referenced: bool) -> ClaimFacts:
@@ -247,13 +246,24 @@ class Facts:
     tally: dict[str, int]  # status key -> how many of its claims have it
     cited: dict[str, int]  # name of each source its claims cite -> how many of its claims cite it (the ledger's source pages)
     cited_as: dict[str, str]  # name of each source its claims cite -> the first of its keys they cite it by (its ledger page's folder)
-    # (id, line, referenced, checked as an ordinal or 0) of each claim, in the claims' order: what
-    # a build's claim rules read (claims/checks.py); plain tuples, since an edit unpickles them all
-    claim_rows: tuple[tuple[str, int, bool, int], ...]
+    claim_ids: str  # the ids of its claims, in order, one a line (the files of its claim pages)
+    # What a build's claim rules read (claims/checks.py), kept small, since an edit unpickles
+    # every page's Facts: (id, line) of each claim never referenced, and each claim's `checked`
+    # date as an ordinal, sorted, in one array of 32-bit ints: a build counts the stale ones
+    # (stale_count), and `check` lists them from the whole page. As a tuple of four a claim,
+    # these were 30 % of the site index's load, and every stale claim a finding on every edit.
+    unused: tuple[tuple[str, int], ...]
+    checked: bytes
     links: tuple[Link, ...]
     # the page's anchors, one per line: one string to unpickle instead of a set of fifty,
     # since an edit loads every page's Facts with the site index
     anchor_lines: str
+
+    def stale_count(self, before: int) -> int:
+        """How many of the page's claims were last checked before this day (an ordinal)."""
+        days = array("i")
+        days.frombytes(self.checked)
+        return bisect.bisect_left(days, before)
 
     def has_anchor(self, fragment: str) -> bool:
         """True when the page has an element with this id."""

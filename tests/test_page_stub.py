@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import make_site
 from explainers import cache
 from explainers.builder import build, load
-from explainers.model import ClaimFacts, Page, PageStub
+from explainers.model import Page, PageStub
 
 
 def pages_of(site: Path) -> list[Page]:
@@ -56,8 +56,12 @@ def test_facts_of_a_page(tmp_path: Path):
         first = sorted(page.doc.anchors)[0]
         assert not facts.has_anchor(first[:-1]) or first[:-1] in page.doc.anchors
     used = {ref.claim for ref in page.doc.references}
-    assert [row[:3] for row in facts.claim_rows] == [(c.id, c.line, c.id in used) for c in page.claims.values()]
-    assert [ClaimFacts.light(row).checked for row in facts.claim_rows] == [c.checked for c in page.claims.values()]
+    assert facts.claim_ids.split("\n") == list(page.claims)
+    assert facts.unused == tuple((c.id, c.line) for c in page.claims.values() if c.id not in used)
+    dates = sorted(c.checked for c in page.claims.values() if c.checked)
+    assert dates, "the fixture's page has checked claims"
+    for day in (dates[0], dates[-1], dates[-1] + dt.timedelta(days=1)):
+        assert facts.stale_count(day.toordinal()) == sum(d < day for d in dates)
 
 
 def test_check_from_the_index_reports_what_a_clean_check_does(tmp_path: Path):

@@ -62,7 +62,8 @@ def say(rule: str, **values) -> str:
 # (an editor's checklist: evidence, dates, sources) speak only in `check`.
 LEVELS: dict[str, tuple[str | None, str | None]] = {
     "unused": ("warning", "error"),
-    "stale": ("summary", "warning"),  # a build counts them in one line (Summary); `check` lists each
+    # a build counts them in one line (Summary), and can only: it reads each page's count (build_findings); `check` lists each
+    "stale": ("summary", "warning"),
     "no-note": (None, "warning"),
     "no-evidence": (None, "warning"),
     "not-checked": (None, "warning"),
@@ -91,6 +92,7 @@ class Finding:
     line: int
     message: str
     days: int = 0  # for "stale": the site's stale_after_days, which its summary names
+    count: int = 1  # how many claims it stands for: a build counts a page's stale claims in one (build_findings)
 
 
 def unused(cid: str, line: int) -> Finding:
@@ -132,8 +134,8 @@ def site_findings(site: Site, page: Page, today: dt.date, strict: bool = True) -
     """The site-wide rules over one page's claims, in the claims' order, then those about the page as a whole.
 
     `check` (strict) reads every claim of the page whole. A build reports only the rules with
-    a level in a build (unused, stale), which need no more than the site index keeps of each
-    claim (Facts.claim_rows), so an edit loads no other page to check it.
+    a level in a build (unused, stale), which need no more than the site index keeps of the
+    claims (Facts, build_findings), so an edit loads no other page to check it.
     """
     found = page_findings(site, page, today, strict)
     return [finding for finding in found if finding.rule in TRANSLATION_RULES] if page.lang else found
@@ -156,20 +158,18 @@ def page_findings(site: Site, page: Page, today: dt.date, strict: bool) -> list[
 
 
 def build_findings(site: Site, page: Page, today: dt.date) -> list[Finding]:
-    """What a build's rules (BUILD_RULES: unused, stale) say of a page's claims, from the rows the site index keeps (Facts.claim_rows).
+    """What a build's rules (BUILD_RULES: unused, stale) say of a page's claims, from what the site index keeps of them (Facts).
 
-    claim_findings would say the same of each row (tests/claims/test_checks.py holds them
-    to it); this reads the rows directly, as a site with thousands of stale claims makes
-    one finding per stale claim on every build, even a one-page edit.
+    Each claim never referenced is a finding, as claim_findings makes it; the page's stale
+    claims are one finding that counts them (`count`), since a build only counts them (LEVELS:
+    "summary") and the index keeps only their dates: a site with 5,000 stale claims costs an
+    edit no more than one with none. tests/claims/test_checks.py holds both to claim_findings.
     """
     days = site.stale_after_days
-    stale_before = today.toordinal() - days
-    found = []
-    for cid, line, referenced, checked in page.facts.claim_rows:
-        if not referenced:
-            found.append(unused(cid, line))
-        if 0 < checked < stale_before:
-            found.append(stale(cid, line, dt.date.fromordinal(checked), days))
+    found = [unused(cid, line) for cid, line in page.facts.unused]
+    count = page.facts.stale_count(today.toordinal() - days)
+    if count:
+        found.append(Finding("stale", 1, f"{count} of the page's claims were last checked more than {days} days ago", days, count))
     return found
 
 
@@ -241,4 +241,4 @@ def tally(problems: Problems, finding: Finding) -> None:
     if summary is None:
         summary = Summary(finding.rule, finding.days)
         problems.append(summary)
-    summary.count += 1
+    summary.count += finding.count

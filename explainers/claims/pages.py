@@ -118,13 +118,13 @@ class ClaimPages:
             folder = f"{page.url}claims/"
             if page.name not in rendered and key:
                 kept = reuse.previous_group(folder, key)
-                if kept is not None and len(kept) == len(KINDS) * len(page.facts.claim_rows):
+                if kept is not None and len(kept) == len(KINDS) * page.facts.claims:
                     files[folder] = kept
                     reuse.groups[folder] = (key, kept.files)
                     continue
             if page.name not in rendered:  # its group is missing or changed: many such pages go to `into`
                 self.render(page.whole() if hasattr(page, "whole") else page, in_memory=False)
-            rels = [file_of(page, row[0], kind) for row in page.facts.claim_rows for kind in KINDS]
+            rels = [file_of(page, cid, kind) for cid in page.facts.claim_ids.split("\n") if cid for kind in KINDS]
             listed = "\n".join(rels)
             if key:
                 reuse.groups[folder] = (key, listed)

@@ -125,16 +125,21 @@ def test_stale_claims_are_one_summary_line_in_a_build_and_each_in_check():
     assert [p.message for p in check] == [f"claim '{c}' was last checked on 2026-01-01, more than 100 days ago" for c in "abc"]
 
 
-def test_a_build_finds_what_claim_findings_finds_of_the_index_rows():
-    """build_findings reads the site index's rows directly; it must say what the rules say of each row, no more, no less."""
-    from explainers.model import Facts
-
-    rows = (("a", 3, True, 0), ("b", 4, False, 0), ("c", 5, True, dt.date(2020, 1, 1).toordinal()),
-            ("d", 6, False, dt.date(2029, 12, 31).toordinal()), ("e", 7, False, dt.date(2029, 9, 22).toordinal()),
-            ("f", 8, True, dt.date(2029, 9, 23).toordinal()))
-    subject = page()
-    subject.__dict__["facts"] = Facts(0, {}, {}, {}, rows, (), "")
+def test_a_build_finds_what_claim_findings_finds_and_counts_the_stale_claims():
+    """build_findings reads the site index's Facts: each unused claim as claim_findings says it, the page's stale claims counted in one."""
+    checked = {"a": None, "b": None, "c": dt.date(2020, 1, 1), "d": dt.date(2029, 12, 31), "e": dt.date(2029, 9, 22), "f": dt.date(2029, 9, 23)}
+    referenced = {"a": True, "b": False, "c": True, "d": False, "e": False, "f": True}
+    claims = {cid: Claim(cid, "verified", ("s",), line=3 + i, checked=checked[cid]) for i, cid in enumerate(checked)}
+    subject = page(claims=claims)
+    subject.doc.references = [type("Ref", (), {"claim": cid})() for cid, used in referenced.items() if used]
     today = dt.date(2030, 1, 1)
-    expected = [f for row in rows for f in checks.claim_findings(site(100), subject, ClaimFacts.light(row), today) if f.rule in checks.BUILD_RULES]
-    assert checks.page_findings(site(100), subject, today, strict=False) == expected
-    assert [(f.rule, f.line) for f in expected] == [("unused", 4), ("stale", 5), ("unused", 6), ("unused", 7), ("stale", 7)]
+    rules = [f for cid, claim in claims.items() for f in checks.claim_findings(site(100), subject, ClaimFacts.of(claim, referenced[cid]), today)
+             if f.rule in checks.BUILD_RULES]
+    found = checks.page_findings(site(100), subject, today, strict=False)
+    assert [f for f in found if f.rule == "unused"] == [f for f in rules if f.rule == "unused"]
+    assert [(f.rule, f.count, f.days) for f in found if f.rule != "unused"] == [("stale", 2, 100)]
+    assert sum(f.rule == "stale" for f in rules) == 2  # c and e: more than 100 days before
+    problems = Problems()
+    checks.report(problems, "content/p.md", found, strict=False)
+    assert problems[-1].message.startswith("2 claims last checked more than 100 days ago")
+    assert checks.LEVELS["stale"][0] == "summary"  # what a build can say of stale claims: it keeps only their count
