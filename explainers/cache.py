@@ -112,15 +112,15 @@ class PageEntry:
     slug_deps: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""  # digest of everything the converted page was made from (page_entries.fingerprint), once made
     # what PyYAML made of the front matter, when the line reader gave up on it (yamlfile.Memo.packed):
-    # a body edit then reads the same front matter without importing PyYAML. The site index's
-    # entry keeps only b"" for "there is one in the whole entry" (Cache.entry), else None.
+    # a body edit then reads the same front matter without importing PyYAML. Only the whole
+    # entry (Cache.entry) keeps it, which a changed file's reading loads anyway; not the site index.
     front: bytes | None = None
 
     def stubbed(self) -> PageEntry:
         """This entry of a converted page with its page as a stub (model.PageStub), as the site index keeps it."""
         if isinstance(self.page, PageStub):
             return self
-        return replace(self, page=PageStub.of(self.page), front=b"" if self.front else None)
+        return replace(self, page=PageStub.of(self.page), front=None)
 
 
 ALL_SLUGS = "*"
@@ -336,7 +336,7 @@ class Cache:
         return entry if entry is not None and entry.source == source else None
 
     def entry(self, name: str) -> PageEntry | None:
-        """The cached entry of a content file, whatever bytes it was made from."""
+        """The cached entry of a content file, whatever bytes it was made from (its page's doc.html None, as page() gives it)."""
         place = self.places().get(name)
         return self.packs.read(place, rest=False)[0] if place else None
 

@@ -65,16 +65,16 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
     """
     names = list(inputs.sources)  # each path's content name, in order (gather_inputs made them)
     entries: dict[str, PageEntry] = {}
-    before: dict[str, PageEntry] = {}  # the last entry of a file whose bytes changed
+    fronts: dict[str, bytes | None] = {}  # what PyYAML made of a changed file's front matter as it was (PageEntry.front)
     with paused_gc():
         # the preview's memory, else the cache's site index: pages there are stubs (model.PageStub)
         kept = warm.entries if warm and cache and warm.parse_env == inputs.parse_env else cache.index() if cache else {}
         for name in names:
             entry = kept.get(name)
             if entry is None or entry.source != inputs.sources[name]:
-                if entry is not None:
-                    before[name] = entry
-                entry = cache.page(name, inputs.sources[name]) if cache else None
+                entry = cache.entry(name) if cache else None  # the whole entry, whatever bytes it was made from
+                if entry is not None and entry.source != inputs.sources[name]:
+                    fronts[name], entry = entry.front, None
             if entry is not None:
                 entries[name] = entry
     unread = [path for name, path in zip(names, inputs.paths) if name not in entries]
@@ -94,8 +94,7 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
                 places[name] = place
     else:
         unread_names = [content_name(site, path) for path in unread]
-        fronts = [last_front(cache, name, before.get(name)) for name in unread_names]
-        for name, (page, read_problems, front) in zip(unread_names, parallel.read_pages(site, unread, fronts)):
+        for name, (page, read_problems, front) in zip(unread_names, parallel.read_pages(site, unread, [fronts.get(n) for n in unread_names])):
             entries[name] = PageEntry(inputs.sources[name], list(read_problems), page, front=front)
             changed.add(name)
     for name in names:
@@ -129,16 +128,6 @@ def read_and_parse(site: Site, problems: Problems, drafts: bool, inputs: Inputs,
         problems.extend(entries[page.name].convert_problems)
     return pages, entries, changed, places
 
-
-
-def last_front(cache: Cache | None, name: str, last: PageEntry | None) -> bytes | None:
-    """What PyYAML made of a file's front matter in its last entry (cache.PageEntry.front), which the site index only flags."""
-    if last is None or last.front is None:
-        return None
-    if last.front or cache is None:  # a whole entry (the preview's), or nowhere to look
-        return last.front or None
-    whole = cache.entry(name)
-    return whole.front if whole is not None else None
 
 
 def guessed_slugs(site: Site, paths: list[Path], drafts: bool, inputs: Inputs) -> dict[str, str]:

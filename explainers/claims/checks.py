@@ -100,18 +100,14 @@ def unused(cid: str, line: int) -> Finding:
     return Finding("unused", line, f"claim '{cid}' is defined but never referenced in the text")
 
 
-def stale(cid: str, line: int, checked: dt.date, days: int) -> Finding:
-    """The finding of a claim last checked more than `days` days ago."""
-    return Finding("stale", line, f"claim '{cid}' was last checked on {checked}, more than {days} days ago", days)
-
-
 def claim_findings(site: Site, page: Page, claim: ClaimFacts, today: dt.date) -> list[Finding]:
     """What the site-wide rules say of one claim of a page."""
     found, cid, line = [], claim.id, claim.line
     if not claim.referenced:
         found.append(unused(cid, line))
     if claim.checked and (today - claim.checked).days > site.stale_after_days:
-        found.append(stale(cid, line, claim.checked, site.stale_after_days))
+        found.append(Finding("stale", line, f"claim '{cid}' was last checked on {claim.checked}, more than {site.stale_after_days} days ago",
+                             site.stale_after_days))
     if not claim.noted:
         found.append(Finding("no-note", line, f"claim '{cid}' has no note telling readers why it is {claim.status}"))
     if claim.status in EVIDENCE_STATUSES and not claim.evidence:
