@@ -79,7 +79,8 @@ def generate(dest: Path, pages: int) -> tuple[Path, str, str]:
         shutil.copytree(REPO / name, dest / name)
     site_yaml = (REPO / "site.yaml").read_text(encoding="utf-8")
     wire = 'sources:\n  wire: {name: Wire, url: "https://example.org/"}'
-    (dest / "site.yaml").write_text(site_yaml.replace("sources:", wire, 1), encoding="utf-8")
+    # the top-level sources: (a language's own, indented, comes first in the file)
+    (dest / "site.yaml").write_text(re.sub(r"^sources:", wire, site_yaml, count=1, flags=re.M), encoding="utf-8")
     (dest / "content").mkdir()
     today = dt.date.today()
     for n in range(pages):
@@ -133,7 +134,7 @@ def measure(name: str, site: Path, page_file: str, url_path: str, runs: int, chr
     else:  # livereload's script, then a moment to connect
         page.locator("script[src*='livereload.js']").wait_for(state="attached")
         time.sleep(1)
-    page.locator("main").get_by_text(MARKER.format("start")).wait_for()
+    page.locator("main").get_by_text(MARKER.format("start")).wait_for(timeout=600_000)  # a first build of 1,000 pages: 20-60 s here
     paints, seens, builds, reloads = [], [], [], []
     previous = MARKER.format("start")
     try:
