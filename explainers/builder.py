@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,14 +42,16 @@ class BuildResult:
 
 
 def build(site_arg: str, out: str | Path | None = None, base_url: str | None = None, drafts: bool = False, use_cache: bool = True,
-          warm: Warm | None = None, search: bool = True, search_later: bool = False) -> BuildResult:
+          warm: Warm | None = None, search: bool = True, search_later: bool = False, stop_search: Callable[[], bool] | None = None) -> BuildResult:
     """Check everything, then render and swap in the output folder; write nothing on any error.
 
     `warm` (the preview's) carries the last good build's pages and pieces in memory; a good
     build updates it, and updates the output folder in place, file by file, instead of
     swapping in a whole new one (the preview's folder is its own, never published).
     `search_later` (the preview's edits) leaves the last search index in place of making it
-    again (result.search_later), for a build when the writer pauses.
+    again (result.search_later), for a build when the writer pauses. `stop_search` (the
+    preview's, in that build) is asked while the index is made: True gives it up and the
+    build writes nothing, the index still due (result.search_later).
     """
     started, result, memory = time.perf_counter(), BuildResult(Problems()), Memory(use_cache, warm)
     site = result.site = open_site(site_arg, result.problems, base_url, memory.yaml_memo(Path(site_arg)))
@@ -68,10 +71,10 @@ def build(site_arg: str, out: str | Path | None = None, base_url: str | None = N
             files, reuse = render_site(site, pages, memory, stage, result.problems)
             if files is None:
                 return finish(result, started)
-            indexed = search_index.index(pages, files, stage, result.problems, search, search_later)  # last: it reads the pages
-            if not indexed:
+            indexed = search_index.index(pages, files, stage, result.problems, search, search_later, stop_search)  # last: it reads the pages
+            result.search_later = indexed in ("later", "stopped")
+            if indexed in ("", "stopped"):
                 return finish(result, started)
-            result.search_later = indexed == "later"
             removed = write_output(files, memory, stage, in_place)
             result.written, result.rendered = True, reuse.rendered
             memory.remember(site, result.problems, reuse, files)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from pathlib import Path
 
 MARKER = "404.html"  # every build writes it, so a folder holding it is one of ours
 PAGE_FILE = "index.html"  # a page's file in its folder
+GONE = itertools.count()  # numbers remove_later's folders apart within one process
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def clear_leftovers(out: Path) -> None:
     """Remove temporary folders that a killed build left beside the output folder (not those of a running one)."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
         if not owner_running(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.gone-*"):  # remove_later's, of an ended process (this one's may be at it now)
+        if not owner_running(stale) and not stale.name.endswith(f"-{os.getpid()}"):
             shutil.rmtree(stale, ignore_errors=True)
     for stale in sorted(out.parent.glob(f".{out.name}.old-*")):
         if owner_running(stale):
@@ -293,6 +298,20 @@ class Folders:
 def discard(tmp: Path) -> None:
     """Remove a build's folder that will not be swapped in (the build failed)."""
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_later(folder: Path, out: Path) -> None:
+    """Remove a temporary folder beside `out` on a thread, renamed first (.OUT.gone-N-PID) out of the next build's way.
+
+    The next build neither makes a folder of the same name into it nor clears it as a
+    leftover; if this process ends first, a later build's clear_leftovers removes it.
+    """
+    aside = temp_folder(out).with_name(f".{out.resolve().name}.gone-{next(GONE)}-{os.getpid()}")
+    try:
+        os.rename(folder, aside)
+    except OSError:
+        return  # not there, or not movable: the caller's own removal takes it
+    threading.Thread(target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}, name="remove-later", daemon=True).start()
 
 
 def fill(files: dict[str, bytes | Path | Group | Same], tmp: Path, out: Path | None = None) -> None:

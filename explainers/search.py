@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from . import output
@@ -37,13 +38,23 @@ EXCLUDE = ".claim-panel, .endnotes"
 # Pagefind's ready-made interfaces, unused: the search page has its own (static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 VERSION = "1"  # of this module's choice of files and options: a change re-indexes
+STOP_POLL = 0.05  # seconds between asking `stop` while Pagefind runs
+STOP_EVERY = 100  # files gathered between asking `stop`
 
 
-def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problems, enabled: bool = True, later: bool = False) -> str:
-    """Add the search index to the build's files: "made" anew, "kept" (the last output's), "later"; "" if that failed (an error is recorded).
+class Stopped(Exception):
+    """`stop` said to give up the index: the preview's writer saved again."""
+
+
+def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problems, enabled: bool = True, later: bool = False,
+          stop: Callable[[], bool] | None = None) -> str:
+    """Add the search index to the build's files: "made" anew, "kept" (the last output's), "later", "stopped"; "" if that failed (an error is recorded).
 
     `later` (the preview's edits): an index that must be made again is not made now; the last
     output's stays, without its stamp, so that the next build asked for an index makes it.
+    `stop` (the preview's index, made when the writer pauses) is asked now and then while the
+    files are gathered and Pagefind runs: True gives the index up ("stopped"; Pagefind is
+    killed), so that a save is not kept waiting seconds for an index of the pages before it.
     """
     taken = [p for p in pages if p.slug in TAKEN]
     for page in taken:
@@ -70,8 +81,11 @@ def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problem
         return ""
     folder = output.temp_folder(stage.out).with_name(f".{stage.out.name}.tmp-search-{os.getpid()}")
     try:
-        gather(sources, files, stage.out, folder, stage.tmp)
-        failure = run(binary, folder, stage.tmp / INDEX) or settled(stage.tmp / INDEX)
+        gather(sources, files, stage.out, folder, stage.tmp, stop)
+        failure = run(binary, folder, stage.tmp / INDEX, stop) or settled(stage.tmp / INDEX)
+    except Stopped:
+        output.remove_later(folder, stage.out)  # thousands of links: a second or more here, not the save's to wait for
+        return "stopped"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if failure:
@@ -154,11 +168,13 @@ def claims_folder(rel: str) -> str:
     return rel[:-len("/index.html")].rpartition("/")[0] + "/"
 
 
-def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path) -> None:
+def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path, stop: Callable[[], bool] | None = None) -> None:
     """Put the files to index into a folder of their own, linked where they are files, written where they are bytes."""
     folder.mkdir()
     made: set[Path] = {folder}
-    for rel in sources:
+    for number, rel in enumerate(sources, 1):
+        if stop is not None and number % STOP_EVERY == 0 and stop():
+            raise Stopped
         data = file_of(files, rel, tmp)
         target = folder / rel
         output.make_parent(target, made)
@@ -168,18 +184,31 @@ def gather(sources: list[str], files: dict, out: Path, folder: Path, tmp: Path) 
             output.link_or_copy(data if isinstance(data, Path) else out / rel, target)
 
 
-def run(binary: Path, folder: Path, into: Path) -> str | None:
-    """Index a folder into another with Pagefind's CLI; what went wrong, or None."""
+def run(binary: Path, folder: Path, into: Path, stop: Callable[[], bool] | None = None) -> str | None:
+    """Index a folder into another with Pagefind's CLI; what went wrong, or None. Raises Stopped, Pagefind killed, when `stop()` says so."""
     import subprocess  # here, not at the top: a build that indexes nothing (an edit with --no-search) spares its import
 
     command = [str(binary), "--site", str(folder), "--output-path", str(into), "--exclude-selectors", EXCLUDE, "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                text=True, errors="replace")
     except OSError as exc:
         return f"{binary} did not run ({exc.strerror or exc})"
-    if done.returncode != 0:
-        said = " ".join((done.stderr or done.stdout).split())[-300:] or "no message"
-        return f"Pagefind stopped with exit code {done.returncode}: {said}"
+    with proc:  # which waits for it on leaving
+        try:
+            while True:
+                try:  # asked again after a timeout, communicate() loses none of the output
+                    said, complaint = proc.communicate(timeout=None if stop is None else STOP_POLL)
+                    break
+                except subprocess.TimeoutExpired:
+                    if stop():
+                        raise Stopped from None
+        except BaseException:  # stopped, or Ctrl-C: Pagefind goes too, as with subprocess.run
+            proc.kill()
+            raise
+    if proc.returncode != 0:
+        said = " ".join((complaint or said).split())[-300:] or "no message"
+        return f"Pagefind stopped with exit code {proc.returncode}: {said}"
     return None
 
 

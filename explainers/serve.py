@@ -111,11 +111,11 @@ def full_rebuild(changed: list[str]) -> bool:
 
 
 def safe_build(site: str, out: Path, base_url: str, drafts: bool, use_cache: bool = True, warm: Warm | None = None,
-               search: bool = True, search_later: bool = False) -> BuildResult:
+               search: bool = True, search_later: bool = False, stop_search=None) -> BuildResult:
     """Build, turning a crash (say, a Jinja error in a layout) into an error at its line."""
     try:
         return build(site, out=out, base_url=base_url, drafts=drafts, use_cache=use_cache, warm=warm, search=search,
-                     search_later=search_later)
+                     search_later=search_later, stop_search=stop_search)
     except Exception as exc:  # the preview must outlive any mistake a writer can make
         problems = Problems()
         problems.error(*crash_location(exc, Path(site), display_root(site)), crash_message(exc))
@@ -415,9 +415,11 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
         interval = max(POLL_SECONDS, 4 * (time.perf_counter() - looked))
         if after == before:
             if index_due:  # the writer paused: now the search index (Pagefind reads every indexed page again)
-                index_due = False
                 started = time.perf_counter()
-                result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, True)
+                # seconds on a big site: the next save (or Ctrl-C) stops it, and it is made at the next pause
+                result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, True,
+                                    stop_search=lambda: stop.is_set() or snapshot(root) != before)
+                index_due = result.search_later
                 log_index(result, time.perf_counter() - started)
             continue
         while not stop.wait(SETTLE_SECONDS):  # let a burst of saves finish

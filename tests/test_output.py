@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -126,12 +127,28 @@ def test_leftovers_of_a_running_build_are_left_alone_and_a_dead_ones_removed(tmp
         for pid in (running.pid, dead.pid):
             (tmp_path / f".public.tmp-{pid}").mkdir()
             (tmp_path / f".public.old-{pid}").mkdir()
+            (tmp_path / f".public.gone-0-{pid}").mkdir()
+        (tmp_path / f".public.gone-1-{os.getpid()}").mkdir()  # this process's remove_later may be removing it now
         output.write({"404.html": b"y"}, out)()
         names = sorted(p.name for p in tmp_path.iterdir())
-        assert names == sorted(["public", f".public.tmp-{running.pid}", f".public.old-{running.pid}"])
+        assert names == sorted(["public", f".public.tmp-{running.pid}", f".public.old-{running.pid}",
+                                f".public.gone-0-{running.pid}", f".public.gone-1-{os.getpid()}"])
     finally:
         running.kill()
         running.wait()
+
+
+def test_remove_later_moves_a_folder_out_of_the_way_at_once_and_removes_it_on_a_thread(tmp_path: Path):
+    out = tmp_path / "public"
+    folder = tmp_path / ".public.tmp-search-1"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "index.html").write_bytes(b"x")
+    output.remove_later(folder, out)
+    assert not folder.exists(), "its name is free for the next build at once"
+    for thread in [t for t in threading.enumerate() if t.name == "remove-later"]:
+        thread.join(timeout=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    output.remove_later(folder, out)  # not there: nothing to do, no error
 
 
 def test_update_leaves_a_file_that_already_holds_the_bytes(tmp_path: Path):

@@ -26,9 +26,9 @@ def runs(monkeypatch):
     made: list[list[str]] = []
     real = search.run
 
-    def counted(binary, folder, into):
+    def counted(binary, folder, into, stop=None):
         made.append(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")))
-        return real(binary, folder, into)
+        return real(binary, folder, into, stop)
     monkeypatch.setattr(search, "run", counted)
     return made
 
@@ -160,6 +160,56 @@ def test_a_failing_indexer_is_one_clear_error_and_the_output_stays(tmp_path, mon
     assert code == 1 and "Traceback" not in err
     assert "pagefind:1: error: the search index could not be made: Pagefind stopped with exit code 3: disk full" in err
     assert snapshot(out) == before
+
+
+def slow_indexer(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in for Pagefind that writes its process id, then sleeps a minute; (the binary, the file with its id)."""
+    pid_file = tmp_path / "indexer.pid"
+    binary = tmp_path / "slow-pagefind"
+    binary.write_text(f"#!/bin/sh\necho $$ > '{pid_file}'\nexec sleep 60\n", encoding="utf-8")
+    binary.chmod(0o755)
+    return binary, pid_file
+
+
+def test_a_stopped_index_kills_the_indexer_writes_nothing_and_stays_due(tmp_path, monkeypatch):
+    """The preview's index, given up when the writer saves again: Pagefind killed, not waited for; nothing written."""
+    import os
+
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    assert build(str(site), out).written
+    page = site / "content" / "first.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
+    assert build(str(site), out, search_later=True).search_later
+    before = snapshot(out)
+    binary, pid_file = slow_indexer(tmp_path)
+    monkeypatch.setattr(search, "executable", lambda: binary)
+    asked: list[int] = []
+
+    def stop() -> bool:  # as the preview's: asked while it runs, True once a save is seen (here, once the indexer has started)
+        asked.append(1)
+        return pid_file.exists()
+    stopped = build(str(site), out, stop_search=stop)
+    assert not stopped.written and stopped.search_later and not stopped.problems.errors
+    assert asked and snapshot(out) == before
+    pid = int(pid_file.read_text(encoding="utf-8"))
+    with pytest.raises(ProcessLookupError):  # killed, and waited for: not even a zombie is left
+        os.kill(pid, 0)
+    assert not list(tmp_path.glob(".out.tmp-*")), "the folder of pages to index goes (on a thread, renamed out of the way)"
+    monkeypatch.undo()
+    caught_up = build(str(site), out)  # the next pause makes it after all
+    assert caught_up.written and (out / search.STAMP).is_file()
+    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
+    assert b"zanzibar" in words
+
+
+def test_gathering_the_pages_to_index_stops_too(tmp_path):
+    """Linking thousands of pages into the folder Pagefind reads takes seconds on a slow disk: stop is asked there as well."""
+    out, folder = tmp_path / "out", tmp_path / "gathered"
+    files = {f"p{n}/index.html": b"<html></html>" for n in range(search.STOP_EVERY * 3)}
+    with pytest.raises(search.Stopped):
+        search.gather(sorted(files), files, out, folder, tmp_path / "stage", stop=lambda: True)
+    assert len(list(folder.rglob("*.html"))) == search.STOP_EVERY - 1
 
 
 def test_a_page_cannot_take_the_search_pages_folder(tmp_path):

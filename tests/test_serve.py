@@ -290,6 +290,43 @@ def test_an_edit_shows_at_once_and_the_search_index_catches_up_when_the_writer_p
     assert b"zanzibar" in words
 
 
+def test_a_save_while_the_search_index_is_made_shows_at_once_and_the_index_follows(site, tmp_path, monkeypatch):
+    """The index made when the writer pauses takes seconds on a big site: a save meanwhile stops it (Pagefind killed), shows
+    at once, and the index is made at the next pause. Here the indexer sleeps a minute while the file `slow` exists."""
+    from pagefind.service import get_executable
+
+    real, slow, started = get_executable(), tmp_path / "slow", tmp_path / "indexer.pid"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\nif [ -e "{slow}" ]; then echo $$ > "{started}"; exec sleep 60; fi\nexec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))  # Pagefind's own way to name its binary
+    server = start_server(site, "--port", "0")
+    try:
+        slow.touch()
+        first = site / "content" / "first.md"
+        edit(first, "A plain footnote still works", "A plain footnote still works, once")
+        deadline = time.monotonic() + 2 * WAIT_MS / 1000
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), server.lines  # the writer paused: the index is being made
+        edit(first, "works, once", "works, twice")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while b"works, twice" not in fetch(server.url + "contract-soldiers/")[1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert b"works, twice" in fetch(server.url + "contract-soldiers/")[1], server.lines  # not a minute later
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(started.read_text(encoding="utf-8")), 0)
+        slow.unlink()
+        deadline = time.monotonic() + 4 * WAIT_MS / 1000
+        while not any("search index updated" in line for line in server.lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        words = b"".join(gzip.decompress(p.read_bytes()) for p in (server.out / "pagefind" / "fragment").iterdir())
+        assert b"twice" in words, server.lines
+    finally:
+        code, err = server.stop()
+    assert code == 0 and "Traceback" not in err, err
+
+
 @pytest.mark.parametrize("path", [
     "/../site.yaml", "/%2e%2e/site.yaml", "/%2E%2E/site.yaml", "/..%2fsite.yaml", "/..%2Fsite.yaml",
     "/css/../../site.yaml", "/css/..%2f..%2fsite.yaml", "/%2e%2e%2f%2e%2e%2fsite.yaml", "/..\\site.yaml",
