@@ -418,7 +418,7 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
                 started = time.perf_counter()
                 # seconds on a big site: the next save (or Ctrl-C) stops it, and it is made at the next pause
                 result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, True,
-                                    stop_search=lambda: stop.is_set() or snapshot(root) != before)
+                                    stop_search=saved_since(root, before, stop))
                 index_due = result.search_later
                 log_index(result, time.perf_counter() - started)
             continue
@@ -435,6 +435,27 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
         index_due = index_due or result.search_later
+
+
+def saved_since(root: Path, before: dict, stop: threading.Event):
+    """A build's stop_search: True once Ctrl-C is pressed or a watched file differs from `before`.
+
+    It looks at the files at most a fifth of the time, as the watch loop does: a 10,000-page
+    site takes tens of milliseconds to look at, and Pagefind needs the cores meanwhile.
+    """
+    next_look = 0.0
+
+    def saved() -> bool:
+        nonlocal next_look
+        if stop.is_set():
+            return True
+        looked = time.perf_counter()
+        if looked < next_look:
+            return False
+        differs = snapshot(root) != before
+        next_look = looked + 5 * (time.perf_counter() - looked)
+        return differs
+    return saved
 
 
 def run_on_loop(loop, stop: threading.Event, fn, *args):

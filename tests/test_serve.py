@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from explainers.serve import changed_files, clean_parts, file_reply, find_file, inject, snapshot
+from explainers.serve import changed_files, clean_parts, file_reply, find_file, inject, saved_since, snapshot
 
 WAIT_MS = 5000  # generous for a loaded machine; speed is measured by bench/preview_bench.py
 SECRET = "secret-marker-never-served"
@@ -476,3 +476,19 @@ def test_snapshots_see_added_changed_and_removed_files(site):
     (site / "README.txt").write_text("not watched", encoding="utf-8")
     (site / "content" / ".first.md.swp").write_text("an editor's swap file", encoding="utf-8")
     assert changed_files(before, snapshot(site)) == ["content/about.md", "content/first.md", "content/new.md"]
+
+
+def test_the_index_builds_stop_sees_a_save_or_ctrl_c(site):
+    stop = threading.Event()
+    saved = saved_since(site, snapshot(site), stop)
+    assert not saved()
+    edit(site / "content" / "first.md", "A plain footnote still works", "A plain footnote still works, saved")
+    deadline, seen = time.monotonic() + 5, False
+    while not seen and time.monotonic() < deadline:  # it looks at most a fifth of the time
+        seen = saved()
+        time.sleep(0.01)
+    assert seen
+    pressed = saved_since(site, snapshot(site), stop)
+    assert not pressed()
+    stop.set()
+    assert pressed()
