@@ -83,8 +83,9 @@ def index(pages: list[Page], files: dict, stage: output.Stage, problems: Problem
     try:
         gather(sources, files, stage.out, folder, stage.tmp, stop)
         failure = run(binary, folder, stage.tmp / INDEX, stop) or settled(stage.tmp / INDEX)
-    except Stopped:
-        output.remove_later(folder, stage.out)  # thousands of links: a second or more here, not the save's to wait for
+    except Stopped:  # thousands of links, and Pagefind's files if it had begun writing: seconds here, not the save's to wait for
+        output.remove_later(folder, stage.out)
+        output.remove_later(stage.tmp / INDEX, stage.out)
         return "stopped"
     finally:
         shutil.rmtree(folder, ignore_errors=True)

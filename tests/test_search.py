@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -163,10 +164,11 @@ def test_a_failing_indexer_is_one_clear_error_and_the_output_stays(tmp_path, mon
 
 
 def slow_indexer(tmp_path: Path) -> tuple[Path, Path]:
-    """A stand-in for Pagefind that writes its process id, then sleeps a minute; (the binary, the file with its id)."""
+    """A stand-in for Pagefind that begins its output, writes its process id, then sleeps a minute; (the binary, the file with its id)."""
     pid_file = tmp_path / "indexer.pid"
-    binary = tmp_path / "slow-pagefind"
-    binary.write_text(f"#!/bin/sh\necho $$ > '{pid_file}'\nexec sleep 60\n", encoding="utf-8")
+    binary = tmp_path / "slow-pagefind"  # called as: --site FOLDER --output-path INTO ...
+    binary.write_text(f"#!/bin/sh\nmkdir -p \"$4/fragment\" && touch \"$4/fragment/begun.pf_fragment\"\n"
+                      f"echo $$ > '{pid_file}'\nexec sleep 60\n", encoding="utf-8")
     binary.chmod(0o755)
     return binary, pid_file
 
@@ -195,7 +197,10 @@ def test_a_stopped_index_kills_the_indexer_writes_nothing_and_stays_due(tmp_path
     pid = int(pid_file.read_text(encoding="utf-8"))
     with pytest.raises(ProcessLookupError):  # killed, and waited for: not even a zombie is left
         os.kill(pid, 0)
-    assert not list(tmp_path.glob(".out.tmp-*")), "the folder of pages to index goes (on a thread, renamed out of the way)"
+    for thread in [t for t in threading.enumerate() if t.name == "remove-later"]:
+        thread.join(timeout=30)
+    # the folder of pages to index, and what Pagefind had begun to write: renamed out of the way, removed on a thread
+    assert not list(tmp_path.glob(".out.*")), list(tmp_path.glob(".out.*"))
     monkeypatch.undo()
     caught_up = build(str(site), out)  # the next pause makes it after all
     assert caught_up.written and (out / search.STAMP).is_file()
