@@ -8,7 +8,7 @@ known, stages only the files that changed and renames them into place (update, c
 undoing every step if one fails: making and removing a folder per page would make a
 one-page edit's cost grow with the site.
 
-Its length (about 490 lines, over the ~400 guideline) is earned: every way the output folder is written (a swap, a commit, kept groups
+Its length (about 510 lines, over the ~400 guideline) is earned: every way the output folder is written (a swap, a commit, kept groups
 of claim files, the folder-making thread, the site lock, leftovers of a killed build) keeps
 the one promise above, and they are checked against each other here rather than across
 modules.
