@@ -56,6 +56,7 @@ PREFIX = "/__preview__/"  # cannot clash with a page: slugs have no underscores
 WATCHED = ("content", "layouts", "static", "locales", "site.yaml")  # locales: the interface catalogs (i18n.py)
 POLL_SECONDS = 0.025  # how often the watched files are looked at
 SETTLE_SECONDS = 0.025  # a burst of saves closer together than this makes one rebuild
+INDEX_PAUSE_SECONDS = 1.0  # no save for this long is a pause, when the search index is made (seconds of work on a big site)
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20  # with no --port, the next free one of 8000..8019
 
@@ -408,20 +409,22 @@ def application(preview: Preview) -> web.Application:
 def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
     """Rebuild whenever the watched files differ from `before`, until `stop` is set; runs on its own thread."""
     root = Path(preview.site)
-    interval, index_due = POLL_SECONDS, False
+    interval, index_due, last_rebuild = POLL_SECONDS, False, 0.0
     while not stop.wait(interval):
         looked = time.perf_counter()
         after = snapshot(root)
         # a big site takes a while to look at: keep polling under a fifth of the time
         interval = max(POLL_SECONDS, 4 * (time.perf_counter() - looked))
         if after == before:
-            if index_due:  # the writer paused: now the search index (Pagefind reads every indexed page again)
+            if index_due and looked - last_rebuild >= INDEX_PAUSE_SECONDS:  # the writer paused: now the search index
                 started = time.perf_counter()
                 # seconds on a big site: the next save (or Ctrl-C) stops it, and it is made at the next pause
                 result = safe_build(preview.site, preview.out, preview.base_url, preview.drafts, preview.use_cache, preview.warm, True,
                                     stop_search=saved_since(root, before, stop))
                 index_due = result.search_later
                 log_index(result, time.perf_counter() - started)
+                if index_due:  # stopped by a save: rebuild for it at once
+                    interval = 0
             continue
         while not stop.wait(SETTLE_SECONDS):  # let a burst of saves finish
             latest = snapshot(root)
@@ -435,7 +438,7 @@ def watch(preview: Preview, before: dict, loop, stop: threading.Event) -> None:
                             preview.search, search_later=preview.search)
         reloaded = run_on_loop(loop, stop, preview.announce, result)
         log_rebuild(changed, result, time.perf_counter() - started, reloaded)
-        index_due = index_due or result.search_later
+        index_due, last_rebuild = index_due or result.search_later, time.perf_counter()
 
 
 def saved_since(root: Path, before: dict, stop: threading.Event) -> Callable[[], bool]:

@@ -280,7 +280,7 @@ def test_an_edit_shows_at_once_and_the_search_index_catches_up_when_the_writer_p
     """The page is rebuilt without Pagefind (a millisecond a page); the index is made again once no save is pending."""
     first = preview.site / "content" / "first.md"
     edit(first, "A claim whose id YAML", "A zanzibar claim whose id YAML")
-    deadline = time.monotonic() + WAIT_MS / 1000
+    deadline = time.monotonic() + 2 * WAIT_MS / 1000  # after a second's pause (serve.INDEX_PAUSE_SECONDS)
     while not any("search index updated" in line for line in preview.lines) and time.monotonic() < deadline:
         time.sleep(0.05)
     rebuilt = next(n for n, line in enumerate(preview.lines) if " changed" in line)
@@ -324,6 +324,40 @@ def test_a_save_while_the_search_index_is_made_shows_at_once_and_the_index_follo
         assert b"twice" in words, server.lines
     finally:
         code, err = server.stop()
+    assert code == 0 and "Traceback" not in err, err
+
+
+def test_saves_closer_than_a_pause_start_no_index(site, tmp_path, monkeypatch):
+    """Saves a fifth of a second apart are not pauses: no index is begun (to be stopped) between them, one is after."""
+    from pagefind.service import get_executable
+
+    from explainers.serve import INDEX_PAUSE_SECONDS
+
+    real, slow, runs = get_executable(), tmp_path / "slow", tmp_path / "runs"
+    wrapper = tmp_path / "pagefind"  # notes each run; while `slow` exists, sleeps instead of indexing
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{runs}"\nif [ -e "{slow}" ]; then exec sleep 60; fi\nexec "{real}" "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    server = start_server(site, "--port", "0")
+    try:
+        assert runs.read_text(encoding="utf-8").count("run") == 1  # the first build's index
+        slow.touch()
+        first = site / "content" / "first.md"
+        saved = []
+        for n in range(8):
+            edit(first, "A plain footnote still works", f"A plain footnote still works {n}")
+            saved.append(time.monotonic())
+            time.sleep(0.2)
+        gaps = [b - a for a, b in zip(saved, saved[1:])]
+        # a test process held up longer than a pause between two saves would see an index begin, rightly
+        assert runs.read_text(encoding="utf-8").count("run") == 1 or max(gaps) >= INDEX_PAUSE_SECONDS - 0.1, (gaps, server.lines)
+        deadline = time.monotonic() + 4 * WAIT_MS / 1000
+        while runs.read_text(encoding="utf-8").count("run") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert runs.read_text(encoding="utf-8").count("run") == 2, server.lines  # once the saves stop, it begins
+    finally:
+        code, err = server.stop()  # Ctrl-C stops the sleeping index too
     assert code == 0 and "Traceback" not in err, err
 
 
