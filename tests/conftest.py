@@ -80,6 +80,13 @@ def make_site(dest: Path, fixture: str = "good", content_from: Path | None = Non
     return site
 
 
+def indexed_words(out: Path) -> bytes:
+    """Every word of an output's search index: its Pagefind fragments, unzipped and joined."""
+    import gzip
+
+    return b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file of a folder with its bytes, to compare before and after."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

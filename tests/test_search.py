@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_site, run_cli, snapshot
+from conftest import indexed_words, make_site, run_cli, snapshot
 from explainers import cli, search
 from explainers.builder import build
 
@@ -19,6 +19,12 @@ INDEXED = 1 + 3 + 1 + 1  # the fixture's two explainers, with three claims and o
 
 def entry(out: Path) -> dict:
     return json.loads((out / "pagefind" / search.ENTRY).read_text(encoding="utf-8"))
+
+
+def add_zanzibar(site: Path) -> None:
+    """Put a word no page has into the note of an indexed claim of the fixture's first page."""
+    page = site / "content" / "first.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
 
 
 @pytest.fixture
@@ -93,12 +99,10 @@ def test_an_edited_note_is_indexed_again(tmp_path, runs):
     site = make_site(tmp_path)
     out = tmp_path / "out"
     assert build(str(site), out).written
-    page = site / "content" / "first.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
+    add_zanzibar(site)
     assert build(str(site), out).written
     assert len(runs) == 2
-    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
-    assert b"zanzibar" in words
+    assert b"zanzibar" in indexed_words(out)
 
 
 def test_the_previews_edits_leave_the_index_for_later_and_a_build_catches_up(tmp_path, runs):
@@ -106,8 +110,7 @@ def test_the_previews_edits_leave_the_index_for_later_and_a_build_catches_up(tmp
     site = make_site(tmp_path)
     out = tmp_path / "out"
     assert build(str(site), out).written and len(runs) == 1
-    page = site / "content" / "first.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
+    add_zanzibar(site)
     edited = build(str(site), out, search_later=True)
     assert edited.written and edited.search_later and len(runs) == 1
     assert (out / "pagefind" / "pagefind.js").is_file() and not (out / search.STAMP).exists()
@@ -116,8 +119,7 @@ def test_the_previews_edits_leave_the_index_for_later_and_a_build_catches_up(tmp
     assert len(runs) == 1 and not (out / search.STAMP).exists()
     caught_up = build(str(site), out)
     assert caught_up.written and not caught_up.search_later and len(runs) == 2 and (out / search.STAMP).is_file()
-    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
-    assert b"zanzibar" in words
+    assert b"zanzibar" in indexed_words(out)
     assert again.problems.errors == []
 
 
@@ -180,8 +182,7 @@ def test_a_stopped_index_kills_the_indexer_writes_nothing_and_stays_due(tmp_path
     site = make_site(tmp_path)
     out = tmp_path / "out"
     assert build(str(site), out).written
-    page = site / "content" / "first.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("A claim whose id YAML", "A zanzibar claim whose id YAML"), encoding="utf-8")
+    add_zanzibar(site)
     assert build(str(site), out, search_later=True).search_later
     before = snapshot(out)
     binary, pid_file = slow_indexer(tmp_path)
@@ -204,8 +205,7 @@ def test_a_stopped_index_kills_the_indexer_writes_nothing_and_stays_due(tmp_path
     monkeypatch.undo()
     caught_up = build(str(site), out)  # the next pause makes it after all
     assert caught_up.written and (out / search.STAMP).is_file()
-    words = b"".join(gzip.decompress(p.read_bytes()) for p in (out / "pagefind" / "fragment").iterdir())
-    assert b"zanzibar" in words
+    assert b"zanzibar" in indexed_words(out)
 
 
 def test_gathering_the_pages_to_index_stops_too(tmp_path):

@@ -1,7 +1,6 @@
 """The live preview: the real server in a subprocess, a real Chromium watching it."""
 from __future__ import annotations
 
-import gzip
 import http.client
 import os
 import queue
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, indexed_words
 from explainers.serve import changed_files, clean_parts, file_reply, find_file, inject, saved_since, snapshot
 
 WAIT_MS = 5000  # generous for a loaded machine; speed is measured by bench/preview_bench.py
@@ -286,8 +285,7 @@ def test_an_edit_shows_at_once_and_the_search_index_catches_up_when_the_writer_p
     rebuilt = next(n for n, line in enumerate(preview.lines) if " changed" in line)
     indexed = next(n for n, line in enumerate(preview.lines) if "search index updated" in line)
     assert rebuilt < indexed, preview.lines
-    words = b"".join(gzip.decompress(p.read_bytes()) for p in (preview.out / "pagefind" / "fragment").iterdir())
-    assert b"zanzibar" in words
+    assert b"zanzibar" in indexed_words(preview.out)
 
 
 def test_a_save_while_the_search_index_is_made_shows_at_once_and_the_index_follows(site, tmp_path, monkeypatch):
@@ -320,8 +318,7 @@ def test_a_save_while_the_search_index_is_made_shows_at_once_and_the_index_follo
         deadline = time.monotonic() + 4 * WAIT_MS / 1000
         while not any("search index updated" in line for line in server.lines) and time.monotonic() < deadline:
             time.sleep(0.05)
-        words = b"".join(gzip.decompress(p.read_bytes()) for p in (server.out / "pagefind" / "fragment").iterdir())
-        assert b"twice" in words, server.lines
+        assert b"twice" in indexed_words(server.out), server.lines
     finally:
         code, err = server.stop()
     assert code == 0 and "Traceback" not in err, err
